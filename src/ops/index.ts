@@ -1,0 +1,12 @@
+// Every op, re-exported for Tensor's methods and the torch namespace.
+export * from './binary.js';
+export * from './unary.js';
+export * from './reduce.js';
+export * from './linalg.js';
+export * from './shape.js';
+export * from './inplace.js';
+export * from './indexing.js';
+export * from './random.js';
+export { defineOp, OpCtx } from './define.js';
+export { isExpandableTo, wrapDim } from './util.js';
+export { runBackward } from '../autograd/engine.js';

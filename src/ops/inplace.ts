@@ -1,0 +1,111 @@
+// In-place ops: the out-of-place op's result written back into `self`, with PyTorch's rules
+// for leaves, version counters and casting (the in-place half of VariableType).
+import { K } from '../backend/backend.js';
+import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
+import type { DType } from '../tensor/dtype.js';
+import { Tensor, type TensorOrScalar } from '../tensor/tensor.js';
+import { fmtShape } from '../tensor/view.js';
+import { check } from '../utils/check.js';
+import { castScalar, isExpandableTo, kv, kvAs, storeKind } from './util.js';
+import { clone } from './shape.js';
+import { defineOp } from './define.js';
+
+const LEAF_INPLACE = 'a leaf Variable that requires grad is being used in an in-place operation.';
+
+function typeName(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool' }[d.name];
+}
+
+/** PyTorch's canCast: no float -> integral and no non-bool -> bool in in-place ops. */
+function canCast(from: DType, to: DType): boolean {
+  if (from.is_floating_point && !to.is_floating_point) return false;
+  if (from.name !== 'bool' && to.name === 'bool') return false;
+  return true;
+}
+
+/** Checks PyTorch's rules before `self` is modified in place while autograd records. */
+export function checkInplace(self: Tensor): void {
+  if (!is_grad_enabled()) return;
+  check(!(self.is_leaf && self.requires_grad), () => LEAF_INPLACE);
+  check(
+    self._base === null || !self._base.requires_grad,
+    () =>
+      'in-place operations on a view of a tensor that requires grad are not supported by tstorch ' +
+      'yet; apply the operation out of place (e.g. x = x.add(y)) instead',
+  );
+}
+
+/** Writes `result` into `self` (same shape after broadcasting, castable dtype). */
+function writeInto(self: Tensor, result: Tensor): void {
+  check(canCast(result.dtype, self.dtype), () =>
+    `result type ${typeName(result.dtype)} can't be cast to the desired output type ${typeName(self.dtype)}`);
+  check(isExpandableTo(result._shape, self._shape), () =>
+    `output with shape ${fmtShape(self._shape)} doesn't match the broadcast shape ${fmtShape(result._shape)}`);
+  K().copy(kvAs(result, self._shape), kv(self), storeKind(self.dtype));
+}
+
+/**
+ * Applies `fn(self, ...args)` in place: self's values become the result, its version counter
+ * ticks, and when autograd records, self takes the result's grad_fn.
+ */
+export function inplace<T extends Tensor, A extends unknown[]>(
+  self: T, fn: (x: Tensor, ...args: A) => Tensor, ...args: A
+): T {
+  const recording = is_grad_enabled() &&
+    (self.requires_grad || args.some((a) => a instanceof Tensor && a.requires_grad));
+  if (!recording) {
+    const r = fn(self, ...args);
+    writeInto(self, r);
+    self._version.value++;
+    return self;
+  }
+  checkInplace(self);
+  // The op sees a copy of self's values that carries self's history, so tensors it saves for
+  // backward stay valid after the write and its node links straight to self's old grad_fn.
+  const before = Tensor._empty(self._shape, self.dtype);
+  K().copy(kv(self), kv(before), storeKind(self.dtype));
+  if (self.grad_fn) before._setHistory(self.grad_fn, self._output_nr);
+  const r = fn(before, ...args);
+  writeInto(self, r);
+  self._version.value++;
+  if (r.grad_fn) self._setHistory(r.grad_fn, r._output_nr);
+  return self;
+}
+
+/** t.fill_(value) */
+export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
+  checkInplace(self);
+  const v = value instanceof Tensor ? value.item() : value;
+  if (value instanceof Tensor) {
+    check(value.dim() === 0, () =>
+      `fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+  }
+  K().fill(kv(self), castScalar(v, self.dtype));
+  self._version.value++;
+  return self;
+}
+
+const copyFrom = defineOp({
+  name: 'CopyBackwards',
+  forward(_ctx, x: Tensor, src: Tensor) {
+    const out = Tensor._empty(x._shape, x.dtype);
+    K().copy(kvAs(src, x._shape), kv(out), storeKind(x.dtype));
+    return out;
+  },
+  backward: (_ctx, g) => [g.mul(0), g],
+});
+
+/** t.copy_(src): src broadcast into self, cast to self's dtype (any cast is allowed here). */
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  check(isExpandableTo(src._shape, self._shape), () =>
+    `The size of tensor a (${self._shape[self._shape.length - 1]}) must match the size of tensor b ` +
+    `(${src._shape[src._shape.length - 1]}) at non-singleton dimension ${self._shape.length - 1}`);
+  if (is_grad_enabled() && src.requires_grad) {
+    return inplace(self, copyFrom, src);
+  }
+  checkInplace(self);
+  const source = src._storage === self._storage ? no_grad(() => clone(src)) : src;
+  K().copy(kvAs(source, self._shape), kv(self), storeKind(self.dtype));
+  self._version.value++;
+  return self;
+}

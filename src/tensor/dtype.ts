@@ -1,0 +1,134 @@
+// dtypes and PyTorch's type promotion (c10/core/ScalarType.h, torch.result_type).
+// int64 values live in a Float64Array holding exact integers (exact up to 2**53).
+import { check } from '../utils/check.js';
+
+export type DTypeName = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** A tensor element type; prints as `torch.float32` like PyTorch's dtype objects. */
+export class DType {
+  constructor(
+    readonly name: DTypeName,
+    readonly itemsize: number,
+    readonly is_floating_point: boolean,
+    /** promotion rank within PyTorch's lattice: bool < int32 < int64 < float32 < float64 */
+    readonly rank: number,
+  ) {}
+
+  get is_signed(): boolean {
+    return this.name !== 'bool';
+  }
+
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** A new zero-filled backing array of n elements. */
+  alloc(n: number): TypedArray {
+    switch (this.name) {
+      case 'float32':
+        return new Float32Array(n);
+      case 'int32':
+        return new Int32Array(n);
+      case 'bool':
+        return new Uint8Array(n);
+      default:
+        return new Float64Array(n);
+    }
+  }
+}
+
+export const float32 = new DType('float32', 4, true, 3);
+export const float64 = new DType('float64', 8, true, 4);
+export const int32 = new DType('int32', 4, false, 1);
+export const int64 = new DType('int64', 8, false, 2);
+export const bool = new DType('bool', 1, false, 0);
+export const float = float32;
+export const double = float64;
+export const int = int32;
+export const long = int64;
+
+const byName: Record<string, DType> = {
+  float32, float64, int32, int64, bool,
+  float: float32, double: float64, int: int32, long: int64,
+};
+
+export type DTypeLike = DType | DTypeName | 'float' | 'double' | 'int' | 'long';
+
+/** Resolves a dtype object or name ('float32', 'long', ...). */
+export function toDType(d: DTypeLike): DType {
+  if (d instanceof DType) return d;
+  const r = byName[d as string];
+  check(r !== undefined, () => `unsupported dtype: ${String(d)}`, TypeError);
+  return r;
+}
+
+let defaultDtype: DType = float32;
+
+/** torch.get_default_dtype() */
+export function get_default_dtype(): DType {
+  return defaultDtype;
+}
+
+/** torch.set_default_dtype(d): only floating dtypes are allowed, as in PyTorch. */
+export function set_default_dtype(d: DTypeLike): void {
+  const dt = toDType(d);
+  check(dt.is_floating_point, () => 'only floating-point types are supported as the default type', TypeError);
+  defaultDtype = dt;
+}
+
+/** The higher of two dtypes in the promotion lattice (torch.promote_types). */
+export function promote_types(a: DTypeLike, b: DTypeLike): DType {
+  const x = toDType(a);
+  const y = toDType(b);
+  return x.rank >= y.rank ? x : y;
+}
+
+/** The dtype a JS number takes as a Python scalar would: whole numbers are int, others float. */
+export function scalarKind(v: number | boolean): 'bool' | 'int' | 'float' {
+  if (typeof v === 'boolean') return 'bool';
+  return Number.isInteger(v) ? 'int' : 'float';
+}
+
+function category(d: DType): number {
+  return d.is_floating_point ? 2 : d.name === 'bool' ? 0 : 1;
+}
+
+/** An operand for result_type: a tensor's (dtype, ndim) or a JS scalar. */
+export type PromotionOperand = { dtype: DType; ndim: number } | number | boolean;
+
+/**
+ * torch.result_type over several operands: dimensioned tensors win over zero-dim tensors,
+ * which win over scalars, unless a lower-priority group has a higher category
+ * (bool < integer < floating), as in PyTorch's ResultTypeState.
+ */
+export function resultType(ops: readonly PromotionOperand[]): DType {
+  let dim: DType | null = null;
+  let zero: DType | null = null;
+  let scalarCat = -1;
+  for (const o of ops) {
+    if (typeof o === 'number' || typeof o === 'boolean') {
+      const k = scalarKind(o);
+      scalarCat = Math.max(scalarCat, k === 'bool' ? 0 : k === 'int' ? 1 : 2);
+    } else if (o.ndim > 0) {
+      dim = dim ? promote_types(dim, o.dtype) : o.dtype;
+    } else {
+      zero = zero ? promote_types(zero, o.dtype) : o.dtype;
+    }
+  }
+  let result: DType | null = dim;
+  if (zero) {
+    if (!result) result = zero;
+    else if (category(zero) > category(result)) result = promote_types(result, zero);
+  }
+  if (scalarCat >= 0) {
+    const s = scalarCat === 0 ? bool : scalarCat === 1 ? int64 : defaultDtype;
+    if (!result) result = s;
+    else if (scalarCat > category(result)) result = scalarCat === 2 ? defaultDtype : int64;
+  }
+  return result ?? defaultDtype;
+}

@@ -1,0 +1,124 @@
+"""Autograd scenarios: accumulation, shared subgraphs, hooks, retain_grad, double backward,
+autograd.grad, and the error messages of PyTorch's autograd rules.
+
+Writes test/fixtures/autograd.json; test/autograd/engine.test.ts runs the same scenarios.
+"""
+import torch
+
+from common import enc, write_fixture
+
+out = {}
+
+
+def err(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - we record PyTorch's message
+        return str(e)
+    raise AssertionError("expected an error")
+
+
+# The seed's four-times-shared weight: w = 3, x = 1 -> 81 and a gradient of 4 * 27 = 108.
+w = torch.tensor([[3.0]], requires_grad=True)
+x = torch.ones(1, 1)
+y = x
+for _ in range(4):
+    y = y @ w.t()
+y.sum().backward()
+out["shared4"] = {"y": enc(y), "grad": enc(w.grad)}
+
+# Diamond: a shared intermediate visited once.
+torch.manual_seed(0)
+a = torch.randn(3, requires_grad=True)
+b = a * 2
+c = b * b + b * 3
+c.sum().backward()
+out["diamond"] = {"a": enc(a), "grad": enc(a.grad)}
+
+# Accumulation over two backward passes with retain_graph.
+a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+l = (a * a).sum()
+l.backward(retain_graph=True)
+l.backward()
+out["accumulate"] = {"grad": enc(a.grad)}
+
+# Double backward: d2/dx2 of x^3 = 6x.
+x = torch.tensor([0.5, -1.5, 2.0], requires_grad=True)
+(g,) = torch.autograd.grad((x ** 3).sum(), x, create_graph=True)
+(g2,) = torch.autograd.grad(g.sum(), x)
+out["double"] = {"g": enc(g), "g2": enc(g2)}
+
+# retain_grad and hooks.
+x = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+h = x * 3
+h.retain_grad()
+h.register_hook(lambda gr: gr * 10)
+x.register_hook(lambda gr: gr + 1)
+(h * h).sum().backward()
+# PyTorch 2.x runs the retains_grad hook after the tensor's other hooks, whatever the
+# registration order (autograd notes, "Backward Hooks execution"); 1.13 ran it in order, so
+# its h.grad misses the x10 hook. Record the 2.x value.
+out["hooks"] = {"h_grad": enc(h.grad * 10), "x_grad": enc(x.grad)}
+
+# autograd.grad w.r.t. an intermediate and allow_unused.
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+z = torch.tensor([1.0], requires_grad=True)
+m = x.exp()
+s = (m * x).sum()
+gm, gz = torch.autograd.grad(s, [m, z], allow_unused=True)
+out["grad_intermediate"] = {"gm": enc(gm), "gz_is_none": gz is None}
+
+# Broadcasting gradients reduce to the input shapes.
+torch.manual_seed(1)
+p = torch.randn(2, 1, 3, requires_grad=True)
+q = torch.randn(4, 1, requires_grad=True)
+((p * q).sin()).sum().backward()
+out["broadcast"] = {"p": enc(p), "q": enc(q), "gp": enc(p.grad), "gq": enc(q.grad)}
+
+# Errors, verbatim.
+def second_backward():
+    v = torch.tensor([1.0, 2.0], requires_grad=True)
+    l2 = (v * v).sum()
+    l2.backward()
+    l2.backward()
+
+
+def leaf_inplace():
+    v = torch.ones(2, requires_grad=True)
+    v.add_(1)
+
+
+def modified_saved():
+    v = torch.ones(2, 3, requires_grad=True)
+    u = v * 2
+    r = u * u
+    u.add_(1)
+    r.sum().backward()
+
+
+def nonscalar():
+    v = torch.ones(2, requires_grad=True)
+    (v * 2).backward()
+
+
+def int_requires_grad():
+    torch.tensor([1, 2]).requires_grad_()
+
+
+def no_grad_fn():
+    torch.ones(2).backward()
+
+
+out["errors"] = {
+    "second_backward": err(second_backward),
+    "leaf_inplace": err(leaf_inplace),
+    "modified_saved": err(modified_saved),
+    "nonscalar": err(nonscalar),
+    "int_requires_grad": err(int_requires_grad),
+    "no_grad_fn": err(no_grad_fn),
+}
+
+# PyTorch 2.x words this "floating point and complex dtype" (1.13 says "floating point dtype").
+out["errors"]["int_requires_grad"] = "only Tensors of floating point and complex dtype can require gradients"
+
+write_fixture("autograd", out, __file__)
