@@ -24,7 +24,7 @@ export {
   log_softmax, any, all, norm,
   matmul, mm, bmm, mv, dot,
   view, reshape, transpose, swapaxes, permute, t, expand, squeeze, unsqueeze, flatten, unflatten, narrow,
-  select, unbind, split, chunk, cat, concat, stack, clone,
+  select, unbind, split, chunk, cat, concat, stack, clone, nonzero, index_select, masked_select,
   rand, randn, randint, randperm, bernoulli, rand_like, randn_like, randint_like,
 } from './ops/index.js';
 export { manual_seed, initial_seed, seed, Generator, default_generator } from './random/generator.js';

@@ -6,6 +6,7 @@ export * from './linalg.js';
 export * from './shape.js';
 export * from './inplace.js';
 export * from './indexing.js';
+export { nonzero, index_select, masked_select } from './advanced_index.js';
 export * from './random.js';
 export { defineOp, OpCtx } from './define.js';
 export { isExpandableTo, wrapDim } from './util.js';
