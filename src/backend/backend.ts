@@ -29,6 +29,28 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'amax' |
 /** How a value is stored into an output of a given dtype (truncation for ints, != 0 for bool). */
 export type StoreKind = 'float' | 'int32' | 'int64' | 'bool';
 
+/** Geometry of a 2-D convolution over contiguous NCHW data (weight [O, C/groups, kH, kW]). */
+export interface Conv2dGeom {
+  N: number; C: number; H: number; W: number;
+  O: number; kH: number; kW: number;
+  sH: number; sW: number;
+  /** Top and left zero padding (the bottom and right padding follow from oH and oW). */
+  pH: number; pW: number;
+  dH: number; dW: number;
+  groups: number;
+  oH: number; oW: number;
+}
+
+/** Geometry of a 2-D pooling over P contiguous [H, W] planes into [oH, oW] planes. */
+export interface Pool2dGeom {
+  P: number; H: number; W: number;
+  kH: number; kW: number;
+  sH: number; sW: number;
+  pH: number; pW: number;
+  dH: number; dW: number;
+  oH: number; oW: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** dst (contiguous, `out`) = op(x) elementwise; x broadcast to shape already. */
@@ -59,6 +81,33 @@ export interface Backend {
     b: TypedArray, bOff: number, bBatchStride: number, bRowStride: number, bColStride: number,
     c: TypedArray, cOff: number, accumulate: boolean,
   ): void;
+  /** out [N, O, oH, oW] = conv2d(x [N, C, H, W], w) (+ bias[O] if given); x, w contiguous. */
+  conv2d(g: Conv2dGeom, x: TypedArray, xOff: number, w: TypedArray, wOff: number,
+    bias: TypedArray | null, bOff: number, out: TypedArray): void;
+  /** gIn [N, C, H, W] (zeroed by the caller) += the input gradient of conv2d for gOut. */
+  conv2dBackwardInput(g: Conv2dGeom, gOut: TypedArray, gOff: number, w: TypedArray, wOff: number,
+    gIn: TypedArray): void;
+  /** gW [O, C/groups, kH, kW] (zeroed by the caller) += the weight gradient of conv2d. */
+  conv2dBackwardWeight(g: Conv2dGeom, x: TypedArray, xOff: number, gOut: TypedArray, gOff: number,
+    gW: TypedArray): void;
+  /** Max pooling of contiguous planes; indices (int64 as float64) are flat within a plane. */
+  maxPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray, indices: Float64Array): void;
+  /** gIn [P, H, W] (zeroed by the caller) += gOut scattered to the argmax positions. */
+  maxPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, indices: Float64Array,
+    gIn: TypedArray): void;
+  /** out [P, oH, oW] = src [P, H, W] gathered at the argmax positions (double backward). */
+  maxPool2dGather(g: Pool2dGeom, src: TypedArray, srcOff: number, indices: Float64Array,
+    out: TypedArray): void;
+  /** Average pooling; `divisor` 0 means the window size (with or without padding). */
+  avgPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray, countIncludePad: boolean,
+    divisor: number): void;
+  /** gIn [P, H, W] (zeroed by the caller) += the input gradient of avg_pool2d. */
+  avgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, gIn: TypedArray, countIncludePad: boolean,
+    divisor: number): void;
+  /** Adaptive average pooling (only P, H, W, oH, oW of the geometry are read). */
+  adaptiveAvgPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray): void;
+  /** gIn [P, H, W] (zeroed by the caller) += the input gradient of adaptive_avg_pool2d. */
+  adaptiveAvgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, gIn: TypedArray): void;
 }
 
 let current: Backend = reference;

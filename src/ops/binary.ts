@@ -133,8 +133,8 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   return mulImpl(operand(input), operand(other));
 }
 
-const divImpl = defineOp({
-  name: 'DivBackward0',
+const divOp = (name: string) => defineOp({
+  name,
   forward(ctx, a: Operand, b: Operand) {
     ctx.save_for_backward(a instanceof Tensor ? a : null, b instanceof Tensor ? b : null);
     ctx.sb = b;
@@ -149,6 +149,9 @@ const divImpl = defineOp({
     return [ga, gb];
   },
 });
+const divImpl = divOp('DivBackward0');
+// div(a, b, rounding_mode=None) goes through the div.Tensor_mode overload: DivBackward2.
+const divModeNoneImpl = divOp('DivBackward2');
 
 const divRoundImpl = defineOp({
   name: 'DivBackward2',
@@ -171,7 +174,10 @@ export function div(
   input: TensorOrScalar, other: TensorOrScalar, opts?: { rounding_mode?: 'trunc' | 'floor' | null },
 ): Tensor {
   const mode = opts?.rounding_mode ?? null;
-  if (mode === null) return divImpl(operand(input), operand(other));
+  if (mode === null) {
+    const impl = opts && 'rounding_mode' in opts ? divModeNoneImpl : divImpl;
+    return impl(operand(input), operand(other));
+  }
   check(mode === 'trunc' || mode === 'floor', () =>
     `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   return divRoundImpl(operand(input), operand(other), mode);
@@ -215,8 +221,8 @@ const powImpl = defineOp({
   },
 });
 
-const powTensorImpl = defineOp({
-  name: 'PowBackward1',
+const powTensorOp = (name: string) => defineOp({
+  name,
   forward(ctx, a: Operand, b: Tensor) {
     const at = a instanceof Tensor ? a : scalarTensor(a, b.dtype);
     const dt = promoted(a, b);
@@ -233,11 +239,15 @@ const powTensorImpl = defineOp({
   },
 });
 
+const powTensorImpl = powTensorOp('PowBackward1');
+// torch.pow(scalar, tensor) is the pow.Scalar overload.
+const powScalarBaseImpl = powTensorOp('PowBackward2');
+
 /** torch.pow(input, exponent): tensor or scalar on either side. */
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
   const a = operand(input);
   const e = operand(exponent);
-  if (e instanceof Tensor) return powTensorImpl(a, e);
+  if (e instanceof Tensor) return (a instanceof Tensor ? powTensorImpl : powScalarBaseImpl)(a, e);
   check(a instanceof Tensor, () => 'pow expects at least one tensor', TypeError);
   if (!a.dtype.is_floating_point && typeof e === 'number' && e < 0 && Number.isInteger(e)) {
     throw new Error('Integers to negative integer powers are not allowed.');
@@ -400,13 +410,19 @@ const clampTensorImpl = defineOp({
     if (hi) out = binaryKernel('minimum', out, hi, dt, dt);
     return out;
   },
+  // derivatives.yaml: clamp_backward and clamp_backward_min_max (min wins where min > max).
   backward(ctx, g) {
     const [x, lo, hi] = ctx.saved_tensors;
     let mask = x.isnan().logical_not();
     if (lo) mask = mask.logical_and(x.ge(lo));
     if (hi) mask = mask.logical_and(x.le(hi));
-    const glo = lo ? where(x.lt(lo), g, 0) : null;
-    const ghi = hi ? where(x.gt(hi), g, 0) : null;
+    let glo: Tensor | null = null;
+    let ghi: Tensor | null = null;
+    if (lo && hi) {
+      glo = where(x.lt(lo).logical_and(lo.lt(hi)), g, 0);
+      ghi = where(x.gt(hi).logical_or(hi.lt(lo)), g, 0);
+    } else if (lo) glo = where(x.lt(lo), g, 0);
+    else if (hi) ghi = where(x.gt(hi), g, 0);
     return [where(mask, g, 0), glo, ghi];
   },
 });

@@ -55,6 +55,9 @@ function applySlicing(x: Tensor, items: ParsedItem[]): Tensor {
     } else if (typeof it === 'number') {
       check(Number.isInteger(it), () => 'only integers, slices (`:`), ellipsis (`...`), None and long or ' +
         'byte Variables are valid indices', IndexError);
+      const n = out._shape[dim];
+      check(it >= -n && it < n, () => `index ${it} is out of bounds for dimension ${dim} with size ${n}`,
+        IndexError);
       out = select(out, dim, it);
     } else if (it instanceof Slice) {
       const step = it.step ?? 1;

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes } from '../tensor/view.js';
 import { check } from '../utils/check.js';
 import { defineOp } from './define.js';
-import { _unsafe_view } from './shape.js';
+import { _squeeze_inplace_dim, _unsafe_view } from './shape.js';
 
 function checkFloatSame(a: Tensor, b: Tensor, what: string): void {
   check(a.dtype === b.dtype, () =>
@@ -141,8 +141,60 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   return mvImpl(a, v);
 }
 
+/** PyTorch's should_fold: fold the larger operand into a matrix and use mm/mv, not bmm. */
+function shouldFold(a: Tensor, b: Tensor): boolean {
+  const aLarger = a.dim() >= b.dim();
+  const t1 = aLarger ? a : b.mT;
+  const dimT1 = t1.dim();
+  const dimT2 = aLarger ? b.dim() : a.dim();
+  if (!(dimT1 >= 3 && dimT2 <= 2)) return false;
+  // Folding copies t1 when the smaller operand requires grad, to keep its gradient small.
+  if ((aLarger ? b : a).requires_grad) return true;
+  if (t1.numel() === 0) return true;
+  for (let i = 0; i < dimT1 - 2; i++) {
+    if (t1._strides[i] !== t1._strides[i + 1] * t1._shape[i + 1]) return false;
+  }
+  return true;
+}
+
+function foldedMatmul(a: Tensor, b: Tensor): Tensor {
+  const transpose = b.dim() > a.dim();
+  const t1 = transpose ? b.mT : a;
+  const t2 = !transpose ? b : a.dim() === 2 ? a.t() : a;
+  const outShape = t1._shape.slice(0, -1);
+  if (t2.dim() > 1) outShape.push(t2._shape[1]);
+  const k = t1._shape[t1.dim() - 1];
+  check(k === t2._shape[0], () =>
+    `mat1 and mat2 shapes cannot be multiplied (${t1.numel() / Math.max(k, 1)}x${k} and ` +
+    `${t2._shape[0]}x${t2._shape[1] ?? 1})`);
+  const t1f = t1.reshape(-1, k);
+  const out = _unsafe_view(t2.dim() === 2 ? mm(t1f, t2) : mv(t1f, t2), outShape);
+  return transpose && t2.dim() === 2 ? out.mT.contiguous() : out;
+}
+
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim();
+  const db = b.dim();
+  const n = da > 1 ? a._shape[da - 2] : 1;
+  const m1 = a._shape[da - 1];
+  const m2 = db > 1 ? b._shape[db - 2] : b._shape[0];
+  const p = db > 1 ? b._shape[db - 1] : 1;
+  const batch = broadcastShapes(a._shape.slice(0, Math.max(da - 2, 0)), b._shape.slice(0, Math.max(db - 2, 0)));
+  const bp = batch.reduce((x, y) => x * y, 1);
+  check(m1 === m2, () =>
+    `Expected size for first two dimensions of batch2 tensor to be: [${bp}, ${m1}] but got: [${bp}, ${m2}].`);
+  const ae = a.expand([...batch, n, m1]).reshape(bp, n, m1);
+  const b2 = db === 1 ? b.unsqueeze(-1) : b;
+  const be = b2.expand([...batch, m2, p]).reshape(bp, m2, p);
+  const outShape = [...batch];
+  if (da > 1) outShape.push(n);
+  if (db > 1) outShape.push(p);
+  return _unsafe_view(bmm(ae, be), outShape);
+}
+
 /**
- * torch.matmul(input, other): PyTorch's dimension rules, batch dims broadcast.
+ * torch.matmul(input, other): PyTorch's dimension rules, batch dims broadcast, with ATen's
+ * choice of dot / mv / mm / folded mm / bmm (and so its grad_fn names).
  * @example torch.matmul(torch.ones(5, 2, 3), torch.ones(3, 4)).shape // torch.Size([5, 2, 4])
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -152,31 +204,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     `both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
   if (da === 2 && db === 1) return mv(a, b);
-  if (da === 1 && db === 2) return mm(a.unsqueeze(0), b).squeeze(0);
+  if (da === 1 && db === 2) return _squeeze_inplace_dim(mm(a.unsqueeze(0), b), 0);
   if (da === 2 && db === 2) return mm(a, b);
-  if (da >= 3 && (db === 1 || db === 2)) {
-    // Fold the batch into the rows and use one mm, as ATen does (UnsafeViewBackward0).
-    const bm = db === 1 ? b.unsqueeze(1) : b;
-    const rows = a._shape.slice(0, -1);
-    check(a._shape[da - 1] === bm._shape[0], () =>
-      `mat1 and mat2 shapes cannot be multiplied (${rows.reduce((x, y) => x * y, 1)}x${a._shape[da - 1]} ` +
-      `and ${bm._shape[0]}x${bm._shape[1]})`);
-    const out = mm(a.reshape(-1, a._shape[da - 1]), bm);
-    const res = _unsafe_view(out, [...rows, bm._shape[1]]);
-    return db === 1 ? res.squeeze(-1) : res;
-  }
-  const a2 = da === 1 ? a.unsqueeze(0) : a;
-  const b2 = db === 1 ? b.unsqueeze(1) : b;
-  const batch = broadcastShapes(a2._shape.slice(0, -2), b2._shape.slice(0, -2));
-  const [n, m] = a2._shape.slice(-2);
-  const [m2, p] = b2._shape.slice(-2);
-  check(m === m2, () =>
-    `Expected size for first two dimensions of batch2 tensor to be: [${batch.reduce((x, y) => x * y, 1)}, ${m}] ` +
-    `but got: [${batch.reduce((x, y) => x * y, 1)}, ${m2}].`);
-  const ae = a2.expand([...batch, n, m]).reshape(-1, n, m);
-  const be = b2.expand([...batch, m, p]).reshape(-1, m, p);
-  let out = _unsafe_view(bmm(ae, be), [...batch, n, p]);
-  if (da === 1) out = out.squeeze(-2);
-  if (db === 1) out = out.squeeze(-1);
-  return out;
+  if (shouldFold(a, b)) return foldedMatmul(a, b);
+  return batchedMatmul(a, b);
 }

@@ -155,6 +155,15 @@ export function squeeze(x: Tensor, dim?: number | readonly number[] | null): Ten
   return impl(x, x._shape.filter((_, i) => keep[i]), x._strides.filter((_, i) => keep[i]), x._offset);
 }
 
+const squeezeInplaceDimImpl = viewOp('SqueezeBackward4', (ctx, g) => reshape(g, inShape(ctx)));
+
+/** The node PyTorch records for `t.squeeze_(dim)` on a fresh result (matmul's 1-D @ 2-D). */
+export function _squeeze_inplace_dim(x: Tensor, dim: number): Tensor {
+  const d = wrapDim(dim, x.dim());
+  const keep = x._shape.map((s, i) => !(i === d && s === 1));
+  return squeezeInplaceDimImpl(x, x._shape.filter((_, i) => keep[i]), x._strides.filter((_, i) => keep[i]), x._offset);
+}
+
 const unsqueezeImpl = viewOp('UnsqueezeBackward0', (ctx, g) => squeeze(g, ctx.dim as number));
 
 /** t.unsqueeze(dim): inserts a size-1 dim. */
@@ -281,7 +290,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const n = x._shape[d];
   check(
     index >= -n && index < n,
-    () => `index ${index} is out of bounds for dimension ${d} with size ${n}`,
+    () => `select(): index ${index} out of range for tensor of size [${x._shape.join(', ')}] at dimension ${d}`,
     IndexError,
   );
   return selectImpl(x, d, index < 0 ? index + n : index);
@@ -351,8 +360,8 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return unbindImpl(x, wrapDim(dim, x.dim()));
 }
 
-const splitImpl = defineOp<[Tensor, number[], number], Tensor[]>({
-  name: 'SplitWithSizesBackward0',
+const splitOp = (name: string) => defineOp<[Tensor, number[], number], Tensor[]>({
+  name,
   forward(ctx, x: Tensor, sizes: number[], dim: number) {
     Object.assign(ctx, { dim });
     const out: Tensor[] = [];
@@ -367,11 +376,13 @@ const splitImpl = defineOp<[Tensor, number[], number], Tensor[]>({
   },
   backward: (ctx, ...gs) => [cat(gs, ctx.dim as number)],
 });
+const splitImpl = splitOp('SplitBackward0');
+const splitWithSizesImpl = splitOp('SplitWithSizesBackward0');
 
-/** t.split(split_size_or_sections, dim) */
-export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
+/** t.split(split_size_or_sections, dim=0) */
+export function split(x: Tensor, size: number | readonly number[], dim: number | { dim?: number } = 0): Tensor[] {
   check(x.dim() > 0, () => 'split expects at least a 1-dimensional tensor');
-  const d = wrapDim(dim, x.dim());
+  const d = wrapDim(typeof dim === 'object' ? dim.dim ?? 0 : dim, x.dim());
   const n = x._shape[d];
   let sizes: number[];
   if (typeof size === 'number') {
@@ -385,14 +396,15 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
     check(total === n, () =>
       `split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ` +
       `${d}), but got split_sizes=[${sizes.join(', ')}]`);
+    return splitWithSizesImpl(x, sizes, d);
   }
   return splitImpl(x, sizes, d);
 }
 
 /** t.chunk(chunks, dim) */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(x: Tensor, chunks: number, dim: number | { dim?: number } = 0): Tensor[] {
   check(chunks > 0, () => `chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
-  const d = wrapDim(dim, x.dim());
+  const d = wrapDim(typeof dim === 'object' ? dim.dim ?? 0 : dim, x.dim());
   const size = Math.ceil(x._shape[d] / chunks);
   return split(x, size, d);
 }

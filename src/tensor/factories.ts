@@ -18,7 +18,11 @@ type NestedData = number | boolean | bigint | NestedData[] | Tensor;
 
 function finish(t: Tensor, opts: FactoryOpts): Tensor {
   if (opts.device !== undefined) check(opts.device === 'cpu', () => `tstorch only supports device 'cpu', got '${opts.device}'`);
-  if (opts.requires_grad) t.requires_grad_(true);
+  if (opts.requires_grad) {
+    check(t.dtype.is_floating_point, () =>
+      'Only Tensors of floating point and complex dtype can require gradients');
+    t.requires_grad_(true);
+  }
   return t;
 }
 

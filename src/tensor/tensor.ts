@@ -381,11 +381,6 @@ export class Tensor {
     for (let i = 0; i < this._shape[0]; i++) yield this.select(0, i);
   }
 
-  get length(): number {
-    check(this.dim() > 0, () => 'len() of a 0-d tensor', TypeError);
-    return this._shape[0];
-  }
-
   // ---- views (ops/shape.ts) ----
   view(...shape: (number | readonly number[] | DTypeLike)[]): Tensor { return ops.view(this, ...shape); }
   view_as(other: Tensor): Tensor { return ops.view(this, other._shape); }
@@ -417,8 +412,10 @@ export class Tensor {
   set(indices: IndexItem | IndexItem[], value: TensorOrScalar): this { return this.index_put_(indices, value); }
   contiguous(): Tensor { return this.is_contiguous() ? this : ops.clone(this); }
   clone(): Tensor { return ops.clone(this); }
-  split(split_size: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, split_size, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  split(split_size: number | readonly number[], dim: number | { dim?: number } = 0): Tensor[] {
+    return ops.split(this, split_size, dim);
+  }
+  chunk(chunks: number, dim: number | { dim?: number } = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
   to(dtype: DTypeLike | { dtype?: DTypeLike; copy?: boolean }, opts?: { copy?: boolean }): Tensor {
     return ops.to(this, dtype, opts);
   }

@@ -45,7 +45,7 @@ export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
         out[o] === 1,
         () =>
           `The size of tensor a (${out[o]}) must match the size of tensor b (${d}) ` +
-          `at non-singleton dimension ${i}`,
+          `at non-singleton dimension ${o}`,
       );
       out[o] = d;
     }
@@ -95,6 +95,9 @@ export function inferSize(size: readonly number[], numel: number): number[] {
   const out = size.slice();
   const bad = () => `shape '[${size.join(', ')}]' is invalid for input of size ${numel}`;
   if (neg >= 0) {
+    check(prod !== 0 || numel !== 0, () =>
+      `cannot reshape tensor of 0 elements into shape [${size.join(', ')}] because the unspecified ` +
+      'dimension size -1 can be any value and is ambiguous');
     check(prod !== 0 && numel % prod === 0, bad);
     out[neg] = numel / prod;
   } else {

@@ -30,3 +30,18 @@ export function wrapDim(dim: number, ndim: number): number {
   );
   return dim < 0 ? dim + n : dim;
 }
+
+/** Python's ValueError (bad argument values). */
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+
+/** Python's AttributeError (a missing module attribute). */
+export class AttributeError extends Error {
+  override name = 'AttributeError';
+}
+
+/** Python's KeyError (a missing dict key). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}

@@ -3,6 +3,11 @@ import type { Backend } from '../backend.js';
 import { binary, binaryScalar, copy, fill, unary, where } from './elementwise.js';
 import { logsumexp, reduce, reduceArg, softmax, varReduce } from './reduce.js';
 import { gemm } from './matmul.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import {
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
+  maxPool2dGather,
+} from './pool.js';
 
 export const reference: Backend = {
   name: 'reference',
@@ -11,4 +16,7 @@ export const reference: Backend = {
   gemm: (batch, M, N, K, a, aOff, abs, ars, acs, b, bOff, bbs, brs, bcs, c, cOff, accumulate) =>
     gemm(batch, M, N, K, a as Float32Array, aOff, abs, ars, acs, b as Float32Array, bOff, bbs, brs, bcs,
       c as Float32Array, cOff, accumulate),
+  conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+  maxPool2d, maxPool2dBackward, maxPool2dGather, avgPool2d, avgPool2dBackward,
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
 };

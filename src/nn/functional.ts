@@ -1,0 +1,371 @@
+// torch.nn.functional (torch/nn/functional.py): PyTorch's functional names as thin functions over
+// ops, with keyword arguments as a trailing options object. The two loss primitives PyTorch
+// implements natively (nll_loss, mse_loss) are defined here with their autograd nodes.
+import { no_grad } from '../autograd/grad_mode.js';
+import type { DTypeLike } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { empty_like, zeros } from '../tensor/factories.js';
+import { fmtShape } from '../tensor/view.js';
+import { IndexError, check } from '../utils/check.js';
+import { py } from '../utils/python.js';
+import { defineOp } from '../ops/define.js';
+import { addmm } from '../ops/linalg_extra.js';
+import { matmul } from '../ops/linalg.js';
+import { log_softmax as logSoftmaxOp, softmax as softmaxOp } from '../ops/reduce.js';
+import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/unary.js';
+import { ValueError } from '../ops/normalization.js';
+import { index_select, masked_select } from '../ops/advanced_index.js';
+import { contig } from '../ops/convolution.js';
+
+export { conv2d } from '../ops/convolution.js';
+export type { Conv2dOptions } from '../ops/convolution.js';
+export { max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d } from '../ops/pooling.js';
+export type { MaxPool2dOptions, AvgPool2dOptions } from '../ops/pooling.js';
+export { batch_norm, layer_norm } from '../ops/normalization.js';
+export type { BatchNormOptions, LayerNormOptions } from '../ops/normalization.js';
+
+function isOpts(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
+}
+
+/** Merges positional arguments named `names` with a trailing options object. */
+function kwargs<O>(names: readonly string[], args: unknown[]): O {
+  const o: Record<string, unknown> = {};
+  args.forEach((v, i) => {
+    if (isOpts(v)) Object.assign(o, v);
+    else if (v !== undefined) o[names[i]] = v;
+  });
+  return o as O;
+}
+
+/**
+ * y = input @ weight^T + bias. A 2-D input with a bias is one addmm (AddmmBackward0), a
+ * contiguous N-D input with a bias is flattened into one (ViewBackward0), as PyTorch 2.x.
+ * @example linear(torch.ones(2, 3), torch.ones(4, 3), torch.zeros(4)).shape // torch.Size([2, 4])
+ */
+export function linear(input: Tensor, weight: Tensor,
+  bias?: Tensor | null | { bias?: Tensor | null }): Tensor {
+  const b = isOpts(bias) ? (bias.bias as Tensor | null | undefined) ?? null : bias ?? null;
+  const nd = input.dim();
+  if (b !== null && nd === 2) return addmm(b, input, weight.t());
+  if (b !== null && nd >= 3 && input.is_contiguous() && b.dim() === 1) {
+    const lead = input._shape.slice(0, -1);
+    const rows = lead.reduce((x, y) => x * y, 1);
+    const out = addmm(b, input.reshape(rows, input._shape[nd - 1]), weight.t());
+    return out.view([...lead, out._shape[1]]);
+  }
+  const out = matmul(input, weight.t());
+  return b === null ? out : out.add(b);
+}
+
+/**
+ * max(input, 0); with inplace, input.relu_().
+ * @example relu(torch.tensor([-1, 2])) // tensor([0, 2])
+ */
+export function relu(input: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor {
+  const ip = typeof inplace === 'boolean' ? inplace : inplace.inplace ?? false;
+  return ip ? input.relu_() : reluOp(input);
+}
+
+/** torch.sigmoid. @example sigmoid(torch.zeros(1)) // tensor([0.5000]) */
+export function sigmoid(input: Tensor): Tensor {
+  return sigmoidOp(input);
+}
+
+/** torch.tanh. @example tanh(torch.zeros(1)) // tensor([0.]) */
+export function tanh(input: Tensor): Tensor {
+  return tanhOp(input);
+}
+
+const warned = new Set<string>();
+
+function warn(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
+  if (proc?.emitWarning) proc.emitWarning(message, 'UserWarning');
+  else console.warn(`UserWarning: ${message}`);
+}
+
+/** The dim an implicit softmax uses (0 for 0-, 1- and 3-D input, else 1), with PyTorch's warning. */
+function implicitDim(name: string, ndim: number): number {
+  warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an ` +
+    'argument.');
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+export interface SoftmaxOptions {
+  dim?: number | null;
+  dtype?: DTypeLike | null;
+}
+
+function softmaxArgs(name: string, input: Tensor, dim: number | null | undefined | SoftmaxOptions,
+  opts?: SoftmaxOptions): { dim: number; dtype?: DTypeLike } {
+  const o = kwargs<SoftmaxOptions>(['dim'], [dim, opts]);
+  const d = o.dim ?? implicitDim(name, input.dim());
+  return o.dtype ? { dim: d, dtype: o.dtype } : { dim: d };
+}
+
+/**
+ * softmax(input, dim, { dtype }): exp(x) / sum(exp(x)) along dim.
+ * @example softmax(torch.zeros(2, 2), 1) // tensor([[0.5000, 0.5000], [0.5000, 0.5000]])
+ */
+export function softmax(input: Tensor, dim?: number | null | SoftmaxOptions, opts?: SoftmaxOptions): Tensor {
+  return softmaxOp(input, softmaxArgs('softmax', input, dim, opts));
+}
+
+/**
+ * log_softmax(input, dim, { dtype }): log(softmax(x)), computed stably.
+ * @example log_softmax(torch.zeros(1, 2), 1) // tensor([[-0.6931, -0.6931]])
+ */
+export function log_softmax(input: Tensor, dim?: number | null | SoftmaxOptions,
+  opts?: SoftmaxOptions): Tensor {
+  return logSoftmaxOp(input, softmaxArgs('log_softmax', input, dim, opts));
+}
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  inplace?: boolean;
+}
+
+/**
+ * Zeroes each element with probability p and scales the rest by 1/(1-p) (mask from
+ * empty_like(input).bernoulli_(1 - p), as PyTorch's CPU path, so seeded masks agree).
+ * @example dropout(torch.ones(4), 0.5) // e.g. tensor([2., 0., 2., 2.])
+ */
+export function dropout(input: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions,
+  inplace?: boolean | DropoutOptions): Tensor {
+  const o = kwargs<DropoutOptions>(['p', 'training', 'inplace'], [p, training, inplace]);
+  const prob = o.p ?? 0.5;
+  check(prob >= 0 && prob <= 1, () => `dropout probability has to be between 0 and 1, but got ${py(prob)}`,
+    ValueError);
+  if (!(o.training ?? true) || prob === 0 || input.numel() === 0) return input;
+  let noise: Tensor;
+  if (prob === 1) noise = zeros([], { dtype: input.dtype });
+  else noise = no_grad(() => empty_like(input).bernoulli_(1 - prob).div_(1 - prob));
+  return o.inplace ? input.mul_(noise) : input.mul(noise);
+}
+
+export type Reduction = 'none' | 'mean' | 'sum';
+
+function checkReduction(r: string): Reduction {
+  check(r === 'none' || r === 'mean' || r === 'sum', () =>
+    `${r} is not a valid value for reduction`, ValueError);
+  return r;
+}
+
+const mseLossOp = defineOp({
+  name: 'MseLossBackward0',
+  forward(ctx, x: Tensor, y: Tensor, reduction: Reduction) {
+    ctx.reduction = reduction;
+    ctx.save_for_backward(x, y);
+    return no_grad(() => {
+      const d = x.sub(y);
+      const sq = d.mul(d);
+      return reduction === 'none' ? sq : reduction === 'sum' ? sq.sum() : sq.mean();
+    });
+  },
+  backward(ctx, g) {
+    const [x, y] = ctx.saved_tensors;
+    const d = x.sub(y);
+    let gx = d.mul(g).mul(2);
+    if (ctx.reduction === 'mean') gx = gx.div(d.numel());
+    return [ctx.needs_input_grad[0] ? gx : null, ctx.needs_input_grad[1] ? gx.neg() : null];
+  },
+});
+
+/**
+ * Mean (or summed, or elementwise) squared error; shapes broadcast, with PyTorch's warning.
+ * @example mse_loss(torch.zeros(2), torch.ones(2)) // tensor(1.)
+ */
+export function mse_loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const reduction = checkReduction(opts.reduction ?? 'mean');
+  if (!input.shape.every((s, i) => s === target._shape[i]) || input.dim() !== target.dim()) {
+    warn(`Using a target size (torch.Size(${fmtShape(target._shape)})) that is different to the input ` +
+      `size (torch.Size(${fmtShape(input._shape)})). This will likely lead to incorrect results due to ` +
+      'broadcasting. Please ensure they have the same size.');
+  }
+  return mseLossOp(input, target, reduction);
+}
+
+interface NllPlan {
+  /** Per-target coefficient -weight[t] (0 where ignored), in the input's dtype. */
+  coef: Tensor;
+  /** One-hot of the (non-ignored) targets, shaped like the input. */
+  onehot: Tensor;
+  total: number;
+  reduction: Reduction;
+  classDim: number;
+}
+
+/** Negative log likelihood over class dim 1 (or 0 for unbatched input) with a computed one-hot. */
+const nllImpl = (name: string) => defineOp({
+  name,
+  forward(ctx, x: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignore: number) {
+    const classDim = x.dim() === 1 ? 0 : 1;
+    const C = x._shape[classDim];
+    const S = x._shape.slice(2).reduce((a, b) => a * b, 1);
+    const xc = contig(x);
+    const xd = xc._storage.data;
+    const tc = contig(target);
+    const td = tc._storage.data.subarray(tc._offset, tc._offset + tc.numel());
+    const wc = weight === null ? null : contig(weight.to(x.dtype));
+    const wd = wc === null ? null : wc._storage.data.subarray(wc._offset);
+    const coef = Tensor._zeros(target._shape, x.dtype);
+    const onehot = Tensor._zeros(x._shape, x.dtype);
+    const losses = Tensor._zeros(target._shape, x.dtype);
+    const cd = coef._storage.data;
+    const ld = losses._storage.data;
+    let total = 0;
+    let sum = 0;
+    for (let i = 0; i < td.length; i++) {
+      const t = td[i];
+      if (t === ignore) continue;
+      check(t >= 0 && t < C, () => `Target ${t} is out of bounds.`, IndexError);
+      const pos = Math.floor(i / S) * C * S + t * S + (i % S);
+      const w = wd === null ? 1 : wd[t];
+      cd[i] = -w;
+      onehot._storage.data[pos] = 1;
+      ld[i] = -w * xd[xc._offset + pos];
+      total += w;
+      sum += ld[i];
+    }
+    Object.assign(ctx, { coef, onehot, total, reduction, classDim } satisfies NllPlan);
+    if (reduction === 'none') return losses;
+    const out = Tensor._empty([], x.dtype);
+    out._storage.data[0] = reduction === 'sum' ? sum : sum / total;
+    return out;
+  },
+  backward(ctx, g) {
+    const p = ctx as unknown as NllPlan;
+    let c = p.coef.mul(g);
+    if (p.reduction === 'mean') c = c.div(p.total);
+    return [p.onehot.mul(c.unsqueeze(p.classDim))];
+  },
+});
+const nllLoss = nllImpl('NllLossBackward0');
+const nllLoss2d = nllImpl('NllLoss2DBackward0');
+
+export interface NllLossOptions {
+  weight?: Tensor | null;
+  ignore_index?: number;
+  reduction?: Reduction;
+}
+
+function checkNll(input: Tensor, target: Tensor, weight: Tensor | null): void {
+  const nd = input.dim();
+  check(nd >= 1, () => `Expected 1 or more dimensions (got ${nd})`, ValueError);
+  check(nd === 1 || input._shape[0] === target._shape[0], () =>
+    `Expected input batch_size (${input._shape[0]}) to match target batch_size (${target._shape[0]}).`,
+  ValueError);
+  const names = { float32: 'Float', float64: 'Double', int32: 'Int', bool: 'Bool' };
+  const found = names[target.dtype.name as 'int32'];
+  check(target.dtype.name === 'int64', () => `expected scalar type Long but found ${found}`);
+  const C = input._shape[nd === 1 ? 0 : 1];
+  check(weight === null || (weight.dim() === 1 && weight.numel() === C), () =>
+    `weight tensor should be defined either for all ${C} classes or no classes ` +
+    `but got weight tensor of shape: ${fmtShape(weight!._shape)}`);
+  if (nd <= 2) {
+    check(target.dim() <= 1, () => '0D or 1D target tensor expected, multi-target not supported');
+    check((nd === 1 && target.dim() === 0) || input._shape[0] === target._shape[0], () =>
+      `size mismatch (got input: ${fmtShape(input._shape)}, target: ${fmtShape(target._shape)})`);
+    return;
+  }
+  const want = [input._shape[0], ...input._shape.slice(2)];
+  const same = target.dim() === want.length && target._shape.every((s, i) => s === want[i]);
+  if (nd === 4) {
+    check(target.dim() === 3, () =>
+      `only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.dim()}`);
+    check(same, () =>
+      `size mismatch (got input: ${fmtShape(input._shape)}, target: ${fmtShape(target._shape)})`);
+  }
+  check(same, () => `Expected target size ${fmtShape(want)}, got ${fmtShape(target._shape)}`);
+}
+
+/**
+ * The negative log likelihood loss for log-probabilities input [N, C, ...] and class indices
+ * target [N, ...] (int64), with weight, ignore_index (default -100) and reduction.
+ * @example nll_loss(torch.log_softmax(logits, 1), target, { ignore_index: 0 })
+ */
+export function nll_loss(input: Tensor, target: Tensor, weight?: Tensor | null | NllLossOptions,
+  opts?: NllLossOptions): Tensor {
+  const o = kwargs<NllLossOptions>(['weight'], [weight, opts]);
+  const w = o.weight ?? null;
+  const reduction = checkReduction(o.reduction ?? 'mean');
+  checkNll(input, target, w);
+  const ignore = o.ignore_index ?? -100;
+  const nd = input.dim();
+  if (nd <= 2) return nllLoss(input, target, w, reduction, ignore);
+  const out = nllLoss2d(input, target, w, reduction, ignore);
+  // PyTorch reshapes non-4-D input to 4-D and views a 'none' result back (ViewBackward0).
+  return nd !== 4 && reduction === 'none' ? out.view(target._shape) : out;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  label_smoothing?: number;
+}
+
+/** Tensor / number as ATen's div.Scalar, whose node is DivBackward1 (C++ callers use it). */
+const divScalar = defineOp({
+  name: 'DivBackward1',
+  forward(ctx, x: Tensor, s: number) {
+    ctx.s = s;
+    return no_grad(() => x.div(s));
+  },
+  backward: (ctx, g) => [g.div(ctx.s as number)],
+});
+
+/** Cross entropy with class-probability targets (target shaped like input). */
+function crossEntropyProbs(input: Tensor, target: Tensor, w: Tensor | null, reduction: Reduction,
+  ls: number, classDim: number): Tensor {
+  const got = { int64: 'Long', int32: 'Int', bool: 'Bool' }[target.dtype.name as 'int64'];
+  check(target.dtype.is_floating_point, () =>
+    `Expected floating point type for target with class probabilities, got ${got}`);
+  const C = input._shape[classDim];
+  const logp = logSoftmaxOp(input, classDim);
+  const t = ls > 0 ? target.mul(1 - ls).add(ls / C) : target;
+  let prod = logp.mul(t);
+  if (w !== null) prod = prod.mul(w.view(input._shape.map((s, i) => (i === classDim ? C : 1))));
+  if (reduction === 'none') return prod.sum(classDim).neg();
+  if (reduction === 'sum') return prod.sum().neg();
+  return divScalar(prod.sum().neg(), input.numel() / C);
+}
+
+
+/**
+ * Cross entropy between logits [N, C, ...] and class indices [N, ...] (or class probabilities
+ * shaped like the logits): log_softmax then nll_loss, with weight, ignore_index, reduction and
+ * label_smoothing.
+ * @example cross_entropy(logits, target, { label_smoothing: 0.1 })
+ */
+export function cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | null | CrossEntropyOptions,
+  opts?: CrossEntropyOptions): Tensor {
+  const o = kwargs<CrossEntropyOptions>(['weight'], [weight, opts]);
+  const w = o.weight ?? null;
+  const reduction = checkReduction(o.reduction ?? 'mean');
+  const ignore = o.ignore_index ?? -100;
+  const ls = o.label_smoothing ?? 0;
+  const classDim = input.dim() === 1 ? 0 : 1;
+  check(ls >= 0 && ls <= 1, () => `label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
+  if (input.dim() === target.dim() && input._shape.every((s, i) => s === target._shape[i])) {
+    check(ignore < 0, () => 'ignore_index is not supported for floating point target');
+    return crossEntropyProbs(input, target, w, reduction, ls, classDim);
+  }
+  const logp = logSoftmaxOp(input, classDim);
+  const nll = nll_loss(logp, target, { weight: w, reduction, ignore_index: ignore });
+  if (ls === 0) return nll;
+  const C = input._shape[classDim];
+  const ignored = target.eq(ignore);
+  const wb = w === null ? null : w.view(input._shape.map((s, i) => (i === classDim ? C : 1)));
+  let smooth = (wb === null ? logp : logp.mul(wb)).sum(classDim).neg();
+  smooth = smooth.masked_fill(ignored, 0);
+  let ret: Tensor;
+  if (reduction === 'sum') ret = smooth.sum();
+  else if (reduction === 'none') ret = smooth;
+  else if (w !== null) {
+    const kept = masked_select(target, ignored.logical_not());
+    ret = smooth.sum().div(index_select(w, 0, kept).sum());
+  } else ret = smooth.sum().div(ignored.logical_not().sum());
+  return nll.mul(1 - ls).add(ret.mul(ls / C));
+}

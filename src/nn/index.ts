@@ -1,0 +1,14 @@
+// The torch.nn namespace (torch/nn/__init__.py). Re-exports only.
+export { Module } from './modules/module.js';
+export type {
+  ForwardPreHook, ForwardHook, BackwardHook, BackwardPreHook, StateDict, IncompatibleKeys, RemovableHandle,
+} from './modules/module.js';
+export { Parameter, is_parameter } from './parameter.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './modules/container.js';
+export { Identity, Linear } from './modules/linear.js';
+export { Conv2d, _ConvNd } from './modules/conv.js';
+export { BatchNorm1d, BatchNorm2d, _BatchNorm, _NormBase } from './modules/batchnorm.js';
+export { ReLU, Sigmoid, Tanh } from './modules/activation.js';
+export { MaxPool2d } from './modules/pooling.js';
+export * as functional from './functional.js';
+export * as init from './init.js';
