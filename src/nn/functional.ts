@@ -16,6 +16,7 @@ import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/una
 import { ValueError } from '../ops/normalization.js';
 import { index_select, masked_select } from '../ops/advanced_index.js';
 import { contig } from '../ops/convolution.js';
+import { warn } from '../utils/warnings.js';
 
 export { conv2d } from '../ops/convolution.js';
 export type { Conv2dOptions } from '../ops/convolution.js';
@@ -77,15 +78,6 @@ export function tanh(input: Tensor): Tensor {
   return tanhOp(input);
 }
 
-const warned = new Set<string>();
-
-function warn(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
-  if (proc?.emitWarning) proc.emitWarning(message, 'UserWarning');
-  else console.warn(`UserWarning: ${message}`);
-}
 
 /** The dim an implicit softmax uses (0 for 0-, 1- and 3-D input, else 1), with PyTorch's warning. */
 function implicitDim(name: string, ndim: number): number {

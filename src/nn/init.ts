@@ -10,6 +10,7 @@ import { erf, erfinv } from '../ops/special.js';
 import { ValueError } from '../ops/normalization.js';
 import type { Generator } from '../random/generator.js';
 import { check } from '../utils/check.js';
+import { warn } from '../utils/warnings.js';
 
 export type FanMode = 'fan_in' | 'fan_out';
 export type Nonlinearity =
@@ -20,16 +21,6 @@ interface GenOpt {
   generator?: Generator | null;
 }
 
-const warned = new Set<string>();
-
-/** Python's warnings.warn with the default filter: each message once. */
-function warn(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
-  if (proc?.emitWarning) proc.emitWarning(message, 'UserWarning');
-  else console.warn(`UserWarning: ${message}`);
-}
 
 /** Merges positional arguments named `names` with a trailing options object. */
 function kwargs<O>(names: readonly string[], args: unknown[]): O {

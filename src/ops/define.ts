@@ -1,6 +1,6 @@
 // defineOp: the one place that records autograd history for an op (the role of PyTorch's
 // generated VariableType kernels and torch/autograd/function.py's Function.apply).
-import { AccumulateGrad, Node, SavedVariable } from '../autograd/node.js';
+import { Node, SavedVariable } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
@@ -38,8 +38,6 @@ export interface OpSpec<A extends unknown[], R extends Tensor | Tensor[] = Tenso
   forward(ctx: OpCtx, ...args: A): R;
   /** Gradients for each positional argument (null where none), written with tensor ops. */
   backward(ctx: OpCtx, ...grads: Tensor[]): (Tensor | null | undefined)[] | Tensor;
-  /** Index of an argument that the op modifies in place and returns. */
-  inplace?: number;
   /** Output indices that are never differentiable (e.g. argmax indices). */
   nondiff_outputs?: number[];
 }
@@ -104,13 +102,10 @@ export function gradientEdge(t: Tensor): [Node | null, number] {
   return [t._gradAccumulator(), 0];
 }
 
-const LEAF_INPLACE =
-  'a leaf Variable that requires grad is being used in an in-place operation.';
-
 /**
  * Defines a differentiable op from a forward over kernels and a backward over tensor ops.
- * The returned function checks grad mode, saves tensors with their versions, builds the node,
- * and marks in-place results; backward gradients are reduced to each input's shape and dtype.
+ * The returned function checks grad mode, saves tensors with their versions and builds the
+ * node; backward gradients are reduced to each input's shape and dtype.
  * @example
  * const square = defineOp({ name: 'SquareBackward', forward: (ctx, x: Tensor) => {
  *   ctx.save_for_backward(x); return x.mul(x); }, backward: (ctx, g) => [g.mul(2).mul(ctx.saved_tensors[0])] });
@@ -126,11 +121,8 @@ function runOp(spec: OpSpec<unknown[], Tensor | Tensor[]>, args: unknown[]): Ten
   if (is_grad_enabled()) {
     for (const a of args) if (a instanceof Tensor && a.requires_grad) needsGrad = true;
   }
-  const inplaceTarget = spec.inplace !== undefined ? (args[spec.inplace] as Tensor) : null;
-  if (inplaceTarget && needsGrad) checkInplace(inplaceTarget);
   const ctx = new OpCtx();
   const out = spec.forward(ctx, ...args);
-  if (inplaceTarget) inplaceTarget._version.value++;
   if (!needsGrad) return out;
   const outs = Array.isArray(out) ? out : [out];
   const node = new OpNode(spec.name, ctx, spec.backward);
@@ -149,14 +141,3 @@ function runOp(spec: OpSpec<unknown[], Tensor | Tensor[]>, args: unknown[]): Ten
   return out;
 }
 
-function checkInplace(t: Tensor): void {
-  check(!(t.is_leaf && t.requires_grad), () => LEAF_INPLACE);
-  check(
-    t._base === null || !t._base.requires_grad,
-    () =>
-      'in-place operations on a view of a tensor that requires grad are not supported by ' +
-      'tstorch yet; apply the operation out of place (e.g. x = x.add(y)) instead',
-  );
-}
-
-export { AccumulateGrad };
