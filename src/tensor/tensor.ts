@@ -172,23 +172,25 @@ export class Tensor {
     return this._requires_grad || this.grad_fn !== null;
   }
 
+  // PyTorch words the dtype error differently for the setter and for requires_grad_().
   set requires_grad(flag: boolean) {
-    this.requires_grad_(flag);
+    this._setRequiresGrad(flag, 'only Tensors of floating point and complex dtype can require gradients');
   }
 
   requires_grad_(requires_grad = true): this {
+    this._setRequiresGrad(requires_grad, 'only Tensors of floating point dtype can require gradients');
+    return this;
+  }
+
+  private _setRequiresGrad(flag: boolean, dtypeMessage: string): void {
     check(
-      this.is_leaf || requires_grad,
+      this.is_leaf || flag,
       () =>
         'you can only change requires_grad flags of leaf variables. If you want to use a computed ' +
         'variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().',
     );
-    check(
-      !requires_grad || this.dtype.is_floating_point,
-      () => 'only Tensors of floating point and complex dtype can require gradients',
-    );
-    if (this.is_leaf) this._requires_grad = requires_grad;
-    return this;
+    check(!flag || this.dtype.is_floating_point, () => dtypeMessage);
+    if (this.is_leaf) this._requires_grad = flag;
   }
 
   get grad(): Tensor | null {

@@ -118,7 +118,4 @@ out["errors"] = {
     "no_grad_fn": err(no_grad_fn),
 }
 
-# PyTorch 2.x words this "floating point and complex dtype" (1.13 says "floating point dtype").
-out["errors"]["int_requires_grad"] = "only Tensors of floating point and complex dtype can require gradients"
-
 write_fixture("autograd", out, __file__)
