@@ -72,17 +72,36 @@ export function inplace<T extends Tensor, A extends unknown[]>(
   return self;
 }
 
+const fillOp = (name: string) => defineOp({
+  name,
+  forward(_ctx, x: Tensor, v: number) {
+    const out = Tensor._empty(x._shape, x.dtype);
+    K().fill(kv(out), castScalar(v, x.dtype));
+    return out;
+  },
+  backward: (_ctx, g) => [g.mul(0)],
+});
+const fillImpl = fillOp('FillBackward2');
+const zeroImpl = fillOp('ZeroBackward0');
+
 /** t.fill_(value) */
 export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
-  checkInplace(self);
-  const v = value instanceof Tensor ? value.item() : value;
   if (value instanceof Tensor) {
     check(value.dim() === 0, () =>
       `fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
+  const v = value instanceof Tensor ? value.item() : value;
+  if (is_grad_enabled() && self.requires_grad) return inplace(self, fillImpl, v as number);
+  checkInplace(self);
   K().fill(kv(self), castScalar(v, self.dtype));
   self._version.value++;
   return self;
+}
+
+/** t.zero_() */
+export function zero_<T extends Tensor>(self: T): T {
+  if (is_grad_enabled() && self.requires_grad) return inplace(self, zeroImpl, 0);
+  return fill_(self, 0);
 }
 
 const copyFrom = defineOp({

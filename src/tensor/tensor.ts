@@ -571,7 +571,7 @@ export class Tensor {
   lerp_(end: Tensor, weight: TensorOrScalar): this { return ops.inplace(this, ops.lerp, end, weight); }
   masked_fill_(mask: Tensor, value: TensorOrScalar): this { return ops.inplace(this, ops.masked_fill, mask, value); }
   fill_(value: TensorOrScalar): this { return ops.fill_(this, value); }
-  zero_(): this { return ops.fill_(this, 0); }
+  zero_(): this { return ops.zero_(this); }
   copy_(src: Tensor): this { return ops.copy_(this, src); }
   uniform_(from: number | { from?: number; to?: number; generator?: ops.GeneratorLike } = 0, to = 1,
     opts?: { generator?: ops.GeneratorLike }): this { return ops.uniform_(this, from, to, opts); }
