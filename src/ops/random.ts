@@ -24,17 +24,25 @@ function gen(g: Generator | null | undefined): Generator {
   return g ?? default_generator;
 }
 
-/** Fills `self` through a contiguous float buffer in PyTorch's element order. */
-function fillVia(self: Tensor, fill: (buf: Float32Array | Float64Array, dt: DType) => void): void {
+/**
+ * Fills `self` in PyTorch's element order: memory order (TensorIterator sorts dims by stride),
+ * which is row-major for contiguous tensors. `fill` gets a dense buffer and whether self was.
+ */
+function fillVia(self: Tensor,
+  fill: (buf: Float32Array | Float64Array, dt: DType, contiguous: boolean) => void): void {
   checkInplace(self);
   const dt = self.dtype === float64 ? float64 : float32;
-  if (self.is_contiguous() && self.dtype === dt) {
+  const contiguous = self.is_contiguous();
+  if (contiguous && self.dtype === dt) {
     const n = self.numel();
-    fill(self._storage.data.subarray(self._offset, self._offset + n) as Float32Array | Float64Array, dt);
+    fill(self._storage.data.subarray(self._offset, self._offset + n) as Float32Array | Float64Array, dt, true);
   } else {
-    const tmp = Tensor._empty(self._shape, dt);
-    fill(tmp._storage.data as Float32Array | Float64Array, dt);
-    K().copy(kv(tmp), kv(self), storeKind(self.dtype));
+    // Visit self in memory order: permute its dims by decreasing stride.
+    const perm = self._shape.map((_, d) => d).sort((a, b) => self._strides[b] - self._strides[a]);
+    const target = contiguous ? self : self.permute(perm);
+    const tmp = Tensor._empty(target._shape, dt);
+    fill(tmp._storage.data as Float32Array | Float64Array, dt, contiguous);
+    K().copy(kv(tmp), kv(target), storeKind(self.dtype));
   }
   self._version.value++;
 }
@@ -71,7 +79,7 @@ export function normal_<T extends Tensor>(self: T, mean: number | { mean?: numbe
   floatOnly(self, 'normal_');
   check(std >= 0, () => `normal expects std >= 0.0, but found std ${std}`);
   const m = mean;
-  fillVia(self, (buf, dt) => normalFill(gen(g), buf, m, std, dt.name as 'float32'));
+  fillVia(self, (buf, dt, contiguous) => normalFill(gen(g), buf, m, std, dt.name as 'float32', contiguous));
   return self;
 }
 
@@ -85,8 +93,10 @@ export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor | { p?:
   }
   const prob = p;
   if (prob instanceof Tensor) {
-    const probs = prob.to(float64).expand(self._shape).contiguous();
-    fillVia(self, (buf) => bernoulliTensorFill(gen(g), buf, probs._storage.data as Float64Array));
+    // PyTorch draws 24-bit uniforms for float32 probabilities and 53-bit ones for float64.
+    const pd = prob.dtype === float32 ? float32 : float64;
+    const probs = prob.to(pd).expand(self._shape).contiguous();
+    fillVia(self, (buf) => bernoulliTensorFill(gen(g), buf, probs._storage.data as Float64Array, pd.name as 'float32'));
   } else {
     check(prob >= 0 && prob <= 1, () => `bernoulli_ expects p to be in [0, 1], but got p=${prob}`);
     fillVia(self, (buf) => bernoulliFill(gen(g), buf, prob));

@@ -44,7 +44,7 @@ for (const c of loadFixture<Case[]>('layers')) {
     if (c.mode === 'eval') m.eval();
     const x = make(c.x).requires_grad_();
     for (let i = 0; i < c.steps - 1; i++) m.forward(x.detach());
-    const out = m.forward(x.mul(1));
+    const out = m.forward(x.mul(1)) as torch.Tensor;
     assertClose(out, c.out, 'approx', 'output');
     assert.equal(out.grad_fn?.name(), c.grad_fn);
     out.mul(make(c.g)).sum().backward();
