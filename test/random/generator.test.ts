@@ -1,4 +1,4 @@
-// Replays tools/oracle/random.py's scenarios against src/random/ and demands PyTorch's exact bits
+// Replays tools/oracle/generator.py's scenarios against src/random/ and demands PyTorch's exact bits
 // (float32 values compared as the float32 numbers PyTorch produced).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ interface Scenario {
   steps: Step[];
 }
 
-const { scenarios } = loadFixture<{ scenarios: Scenario[] }>('random');
+const { scenarios } = loadFixture<{ scenarios: Scenario[] }>('generator');
 
 function floatArray(dtype: string, n: number): Float32Array | Float64Array {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);

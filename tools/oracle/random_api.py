@@ -1,15 +1,9 @@
 """torch-level random calls under seeds: the factories, in-place fills of non-contiguous tensors,
 tensor-probability bernoulli and explicit Generators. Writes test/fixtures/random_api.json.
 """
-import sys
-import os
+import torch
 
-sys.path = [p for p in sys.path if os.path.abspath(p) != os.path.dirname(os.path.abspath(__file__))] + \
-    [os.path.dirname(os.path.abspath(__file__))]
-
-import torch  # noqa: E402
-
-from common import enc, write_fixture  # noqa: E402
+from common import enc, write_fixture
 
 out = {}
 torch.manual_seed(0)

@@ -17,19 +17,11 @@ normal sample) is checked too. Every sampling step records the values it produce
   exponential_  {n, dtype, lambd, out}
   get_state     {hex}                      the 5056-byte torch.get_rng_state()
   set_state     {hex}
-Run with /usr/bin/python3 tools/oracle/random.py (PyTorch 1.13, CPU).
+Run with /usr/bin/python3 tools/oracle/generator.py (PyTorch 1.13, CPU).
 """
-import os
-import sys
+import torch
 
-# This file's name shadows the standard library's random, which torch imports: drop our folder
-# from the path while torch loads, then put it back for common.
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-import torch  # noqa: E402
-
-sys.path.insert(0, HERE)
-from common import enc, write_fixture  # noqa: E402
+from common import enc, write_fixture
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32,
           "int64": torch.int64}
@@ -251,7 +243,7 @@ def states():
 def main():
     scenarios = [basics(0), basics(42), basics(2**40 + 3), carry_over(), in_place(), integers(),
                  bernoulli(), generators(), states()]
-    write_fixture("random", {"scenarios": scenarios}, __file__)
+    write_fixture("generator", {"scenarios": scenarios}, __file__)
 
 
 if __name__ == "__main__":
