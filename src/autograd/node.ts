@@ -115,4 +115,8 @@ export class AccumulateGrad extends Node {
   apply(): (Tensor | null)[] {
     throw new Error('AccumulateGrad is applied by the engine');
   }
+
+  override toString(): string {
+    return '<AccumulateGrad object>';
+  }
 }

@@ -57,6 +57,7 @@ function floatResult(d: DType): DType {
 
 const addImpl = defineOp({
   name: 'AddBackward0',
+  inputs: [0, 1],
   forward(ctx, a: Operand, b: Operand, alpha: number) {
     ctx.alpha = alpha;
     const dt = promoted(a, b);
@@ -77,6 +78,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, opts?: { alpha
 
 const subImpl = defineOp({
   name: 'SubBackward0',
+  inputs: [0, 1],
   forward(ctx, a: Operand, b: Operand, alpha: number) {
     ctx.alpha = alpha;
     const dt = promoted(a, b);
@@ -97,6 +99,7 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, opts?: { alpha
 
 const rsubImpl = defineOp({
   name: 'RsubBackward1',
+  inputs: [0, 1],
   forward(ctx, a: Operand, b: Operand, alpha: number) {
     ctx.alpha = alpha;
     const dt = promoted(a, b);
@@ -113,6 +116,7 @@ export function rsub(input: TensorOrScalar, other: TensorOrScalar, opts?: { alph
 
 const mulImpl = defineOp({
   name: 'MulBackward0',
+  inputs: [0, 1],
   forward(ctx, a: Operand, b: Operand) {
     ctx.save_for_backward(a instanceof Tensor ? a : null, b instanceof Tensor ? b : null);
     ctx.sa = a;
@@ -135,6 +139,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
 
 const divOp = (name: string) => defineOp({
   name,
+  inputs: [0, 1],
   forward(ctx, a: Operand, b: Operand) {
     ctx.save_for_backward(a instanceof Tensor ? a : null, b instanceof Tensor ? b : null);
     ctx.sb = b;
@@ -155,6 +160,7 @@ const divModeNoneImpl = divOp('DivBackward2');
 
 const divRoundImpl = defineOp({
   name: 'DivBackward2',
+  inputs: [0, 1],
   forward(_ctx, a: Operand, b: Operand, mode: 'trunc' | 'floor') {
     const dt = promoted(a, b);
     if (!dt.is_floating_point) {
@@ -191,6 +197,7 @@ export function floor_divide(input: TensorOrScalar, other: TensorOrScalar): Tens
 function nondiffBinary(name: string, op: BinaryOp) {
   const impl = defineOp({
     name,
+    inputs: [0, 1],
     forward(_ctx, a: Operand, b: Operand) {
       const dt = promoted(a, b);
       return binaryKernel(op, a, b, dt, dt);
@@ -355,6 +362,7 @@ export function allclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: num
 
 const whereImpl = defineOp({
   name: 'WhereBackward0',
+  inputs: [1, 2],
   forward(ctx, cond: Tensor, a: Operand, b: Operand) {
     check(cond.dtype.name === 'bool', () =>
       `where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.name === 'float32' ? 'Float' : cond.dtype.name}`);
@@ -380,6 +388,7 @@ export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrS
 
 const clampImpl = defineOp({
   name: 'ClampBackward1',
+  inputs: [0],
   forward(ctx, x: Tensor, lo: number | null, hi: number | null) {
     ctx.save_for_backward(x);
     Object.assign(ctx, { lo, hi });
@@ -493,6 +502,7 @@ export function lerp(x: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
 
 const maskedFillImpl = defineOp({
   name: 'MaskedFillBackward0',
+  inputs: [0],
   forward(ctx, x: Tensor, mask: Tensor, value: number) {
     check(mask.dtype.name === 'bool', () =>
       `masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype.name}`);

@@ -38,6 +38,12 @@ export interface OpSpec<A extends unknown[], R extends Tensor | Tensor[] = Tenso
   forward(ctx: OpCtx, ...args: A): R;
   /** Gradients for each positional argument (null where none), written with tensor ops. */
   backward(ctx: OpCtx, ...grads: Tensor[]): (Tensor | null | undefined)[] | Tensor;
+  /**
+   * Positions of the arguments that are autograd inputs (the differentiable tensors of
+   * PyTorch's schema): they alone get an edge in next_functions. By default every argument
+   * that is a Tensor or null; ops with scalar operands, masks or indices list them.
+   */
+  inputs?: number[];
   /** Output indices that are never differentiable (e.g. argmax indices). */
   nondiff_outputs?: number[];
 }
@@ -50,6 +56,8 @@ interface InputMeta {
 /** The grad_fn created by a defined op. */
 export class OpNode extends Node {
   inputMeta: (InputMeta | null)[] = [];
+  /** For each edge in next_functions, the position of its argument. */
+  inputPos: number[] = [];
   outputMeta: InputMeta[] = [];
 
   constructor(
@@ -77,7 +85,8 @@ export class OpNode extends Node {
     let res = this.backwardFn(this.ctx, ...gs);
     if (res instanceof Tensor) res = [res];
     const out = res;
-    return this.inputMeta.map((meta, i) => {
+    return this.inputMeta.map((meta, k) => {
+      const i = this.inputPos[k];
       // A missing entry is fine for inputs that need no gradient; never for one that does.
       check(
         out[i] !== undefined || !this.ctx.needs_input_grad[i],
@@ -86,7 +95,7 @@ export class OpNode extends Node {
       );
       const g = out[i] ?? null;
       if (meta === null || g === null) return null;
-      return Tensor._fitGrad(g, meta.shape, meta.dtype, this.nodeName, i);
+      return Tensor._fitGrad(g, meta.shape, meta.dtype, this.nodeName, k);
     });
   }
 
@@ -128,8 +137,10 @@ function runOp(spec: OpSpec<unknown[], Tensor | Tensor[]>, args: unknown[]): Ten
   const node = new OpNode(spec.name, ctx, spec.backward);
   ctx._node = node;
   ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
-  node.next_functions = args.map((a) => (a instanceof Tensor ? gradientEdge(a) : [null, 0]));
-  node.inputMeta = args.map((a) => (a instanceof Tensor ? { shape: a.shape.slice(), dtype: a.dtype } : null));
+  node.inputPos = spec.inputs ?? args.flatMap((a, i) => (a instanceof Tensor || a === null ? [i] : []));
+  const ins = node.inputPos.map((i) => args[i]);
+  node.next_functions = ins.map((a) => (a instanceof Tensor ? gradientEdge(a) : [null, 0]));
+  node.inputMeta = ins.map((a) => (a instanceof Tensor ? { shape: a._shape.slice(), dtype: a.dtype } : null));
   node.outputMeta = outs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype }));
   const nondiff = spec.nondiff_outputs ?? [];
   outs.forEach((o, i) => {

@@ -142,3 +142,22 @@ test('detach shares storage; .data does not share the version counter', () => {
   assert.equal(w._version.value, v);
   assert.deepEqual(w.tolist(), [6, 6]);
 });
+
+test('next_functions has one edge per differentiable input, as PyTorch', () => {
+  const want = (fx as unknown as { next_functions: Record<string, (string | null)[]> }).next_functions;
+  const x = torch.ones(2, { requires_grad: true });
+  const y = torch.ones(2, { requires_grad: true });
+  const F = torch.nn.functional;
+  const got: Record<string, torch.Tensor> = {
+    add_scalar: x.add(2), mul: x.mul(y), where: torch.where(x.gt(0), x, y), clamp: x.clamp(0, 1),
+    masked_fill: x.masked_fill(x.gt(0), 1), index: x.index(torch.tensor([0])),
+    conv2d_no_bias: F.conv2d(torch.ones(1, 1, 3, 3, { requires_grad: true }),
+      torch.ones(1, 1, 2, 2, { requires_grad: true })),
+    view: x.view(2, 1), cat: torch.cat([x, y]), max_dim: x.max(0)[0], pow_scalar_base: torch.pow(2, x),
+    chain: x.mul(2).sum(),
+  };
+  for (const [k, t] of Object.entries(got)) {
+    const names = t.grad_fn!.next_functions.map(([n]) => (n ? n.name().replace('torch::autograd::', '') : null));
+    assert.deepEqual(names, want[k], k);
+  }
+});

@@ -75,6 +75,21 @@ q = torch.randn(4, 1, requires_grad=True)
 ((p * q).sin()).sum().backward()
 out["broadcast"] = {"p": enc(p), "q": enc(q), "gp": enc(p.grad), "gq": enc(q.grad)}
 
+# next_functions: one edge per differentiable input of the op's schema, None where absent.
+x = torch.ones(2, requires_grad=True)
+y = torch.ones(2, requires_grad=True)
+F = torch.nn.functional
+nf_cases = {
+    "add_scalar": x + 2, "mul": x * y, "where": torch.where(x > 0, x, y), "clamp": x.clamp(0, 1),
+    "masked_fill": x.masked_fill(x > 0, 1.0), "index": x[torch.tensor([0])],
+    "conv2d_no_bias": F.conv2d(torch.ones(1, 1, 3, 3, requires_grad=True), torch.ones(1, 1, 2, 2, requires_grad=True)),
+    "view": x.view(2, 1), "cat": torch.cat([x, y]), "max_dim": x.max(0)[0], "pow_scalar_base": torch.pow(2, x),
+    "chain": (x * 2).sum(),
+}
+out["next_functions"] = {
+    k: [None if n is None else type(n).__name__ for n, _ in v.grad_fn.next_functions] for k, v in nf_cases.items()
+}
+
 # Errors, verbatim.
 def second_backward():
     v = torch.tensor([1.0, 2.0], requires_grad=True)
