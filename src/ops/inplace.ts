@@ -8,7 +8,9 @@ import { fmtShape } from '../tensor/view.js';
 import { check } from '../utils/check.js';
 import { castScalar, isExpandableTo, kv, kvAs, storeKind } from './util.js';
 import { clone } from './shape.js';
-import { defineOp } from './define.js';
+import { defineOp, gradientEdge } from './define.js';
+import { CopySlices, asStridedView } from './copy_slices.js';
+import type { Edge } from '../autograd/node.js';
 
 const LEAF_INPLACE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 
@@ -23,16 +25,15 @@ function canCast(from: DType, to: DType): boolean {
   return true;
 }
 
+const VIEW_OF_LEAF_INPLACE =
+  'a view of a leaf Variable that requires grad is being used in an in-place operation.';
+
 /** Checks PyTorch's rules before `self` is modified in place while autograd records. */
 export function checkInplace(self: Tensor): void {
   if (!is_grad_enabled()) return;
-  check(!(self.is_leaf && self.requires_grad), () => LEAF_INPLACE);
-  check(
-    self._base === null || !self._base.requires_grad,
-    () =>
-      'in-place operations on a view of a tensor that requires grad are not supported by tstorch ' +
-      'yet; apply the operation out of place (e.g. x = x.add(y)) instead',
-  );
+  check(!(self.is_leaf && self.requires_grad && self._base === null), () => LEAF_INPLACE);
+  const base = self._base;
+  check(base === null || !(base.is_leaf && base.requires_grad), () => VIEW_OF_LEAF_INPLACE);
 }
 
 /** Writes `result` into `self` (same shape after broadcasting, castable dtype). */
@@ -65,11 +66,29 @@ export function inplace<T extends Tensor, A extends unknown[]>(
   const before = Tensor._empty(self._shape, self.dtype);
   K().copy(kv(self), kv(before), storeKind(self.dtype));
   if (self.grad_fn) before._setHistory(self.grad_fn, self._output_nr);
+  const baseEdge = self._base ? gradientEdge(self._base) : null;
   const r = fn(before, ...args);
   writeInto(self, r);
   self._version.value++;
-  if (r.grad_fn) self._setHistory(r.grad_fn, r._output_nr);
+  if (self._base) rebaseView(self, self._base, baseEdge as Edge, r);
+  else if (r.grad_fn) self._setHistory(r.grad_fn, r._output_nr);
   return self;
+}
+
+/**
+ * After an in-place op on a view, the base takes a CopySlices node (its old history plus the
+ * op's, for the viewed region) and the view becomes a fresh view of the base's new history.
+ */
+function rebaseView(self: Tensor, base: Tensor, baseEdge: Edge, r: Tensor): void {
+  check(base.is_contiguous(), () =>
+    'in-place operations on a view of a non-contiguous tensor that requires grad are not supported ' +
+    'by tstorch yet; make the base contiguous first');
+  const geom = { shape: self._shape.slice(), strides: self._strides.slice(), offset: self._offset - base._offset };
+  const cs = new CopySlices(r.grad_fn, geom, base._shape.slice(), base.dtype);
+  cs.next_functions = [baseEdge, ...(r.grad_fn ? r.grad_fn.next_functions.slice(1) : [])];
+  base._setHistory(cs, 0);
+  const v = asStridedView(base, geom);
+  if (v.grad_fn) self._setHistory(v.grad_fn, 0);
 }
 
 const fillOp = (name: string) => defineOp({
@@ -119,7 +138,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   check(isExpandableTo(src._shape, self._shape), () =>
     `The size of tensor a (${self._shape[self._shape.length - 1]}) must match the size of tensor b ` +
     `(${src._shape[src._shape.length - 1]}) at non-singleton dimension ${self._shape.length - 1}`);
-  if (is_grad_enabled() && src.requires_grad) {
+  if (is_grad_enabled() && (src.requires_grad || self.requires_grad)) {
     return inplace(self, copyFrom, src);
   }
   checkInplace(self);

@@ -161,3 +161,25 @@ test('next_functions has one edge per differentiable input, as PyTorch', () => {
     assert.deepEqual(names, want[k], k);
   }
 });
+
+test('in-place ops on views: CopySlices on the base, gradients of overwritten regions', () => {
+  const f = (fx as unknown as { view_inplace: Record<string, EncodedTensor & string> }).view_inplace;
+  const x = t(f.x, true);
+  const w = t(f.w, true);
+  const s = t(f.s, true);
+  const y = x.mul(2);
+  y.set('0', 5);
+  y.index('1:3').mul_(w);
+  y.index(':, 1').relu_();
+  const z = torch.zeros(3, 4);
+  z.set('2, 3', s.index('0'));
+  close(y, f.y);
+  assert.equal(y.grad_fn?.name(), f.y_grad_fn);
+  assert.equal(z.grad_fn?.name(), f.z_grad_fn);
+  y.add(z).mul(t(f.g)).sum().backward();
+  close(x.grad, f.gx);
+  close(w.grad, f.gw);
+  close(s.grad, f.gs);
+  assert.throws(() => torch.ones(2, 3, { requires_grad: true }).index('0').add_(1),
+    { message: fx.errors.view_of_leaf_inplace });
+});

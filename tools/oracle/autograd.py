@@ -90,6 +90,24 @@ out["next_functions"] = {
     k: [None if n is None else type(n).__name__ for n, _ in v.grad_fn.next_functions] for k, v in nf_cases.items()
 }
 
+# In-place ops on views: the base takes CopySlices, gradients of the overwritten region change.
+torch.manual_seed(2)
+x = torch.randn(3, 4, requires_grad=True)
+w = torch.randn(2, 4, requires_grad=True)
+s = torch.randn(1, requires_grad=True)
+g = torch.randn(3, 4)
+y = x * 2
+y[0] = 5.0
+y[1:3].mul_(w)
+y[:, 1].relu_()
+z = torch.zeros(3, 4)
+z[2, 3] = s[0]
+((y + z) * g).sum().backward()
+out["view_inplace"] = {
+    "x": enc(x), "w": enc(w), "s": enc(s), "g": enc(g), "y": enc(y), "y_grad_fn": type(y.grad_fn).__name__,
+    "z_grad_fn": type(z.grad_fn).__name__, "gx": enc(x.grad), "gw": enc(w.grad), "gs": enc(s.grad),
+}
+
 # Errors, verbatim.
 def second_backward():
     v = torch.tensor([1.0, 2.0], requires_grad=True)
@@ -120,6 +138,11 @@ def int_requires_grad():
     torch.tensor([1, 2]).requires_grad_()
 
 
+def view_of_leaf_inplace():
+    v = torch.ones(2, 3, requires_grad=True)
+    v[0].add_(1)
+
+
 def no_grad_fn():
     torch.ones(2).backward()
 
@@ -131,6 +154,7 @@ out["errors"] = {
     "nonscalar": err(nonscalar),
     "int_requires_grad": err(int_requires_grad),
     "no_grad_fn": err(no_grad_fn),
+    "view_of_leaf_inplace": err(view_of_leaf_inplace),
 }
 
 write_fixture("autograd", out, __file__)
