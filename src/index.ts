@@ -31,3 +31,4 @@ export { manual_seed, initial_seed, seed, Generator, default_generator } from '.
 export { no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled } from './autograd/grad_mode.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+export * as utils from './utils/data/namespace.js';
