@@ -361,3 +361,141 @@ export function cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | n
   } else ret = smooth.sum().div(ignored.logical_not().sum());
   return nll.mul(1 - ls).add(ret.mul(ls / C));
 }
+
+// ---- Activations (torch/nn/functional.py's relu6 ... prelu), over src/ops/activation.ts.
+import * as act from '../ops/activation.js';
+import { inplace as inplaceOp } from '../ops/inplace.js';
+
+type Inplace = boolean | { inplace?: boolean };
+
+function ipFlag(v: Inplace | undefined): boolean {
+  return typeof v === 'object' ? v.inplace ?? false : v ?? false;
+}
+
+/** Runs `fn` out of place, or writes its result into `input` (PyTorch's `op_` forms). */
+function maybeInplace<A extends unknown[]>(input: Tensor, ip: boolean, fn: (x: Tensor, ...a: A) => Tensor,
+  ...args: A): Tensor {
+  return ip ? inplaceOp(input, fn, ...args) : fn(input, ...args);
+}
+
+/**
+ * relu6(input, inplace=false): min(max(0, input), 6).
+ * @example relu6(torch.tensor([-1, 3, 7])) // tensor([0., 3., 6.])
+ */
+export function relu6(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.relu6);
+}
+
+export interface LeakyReluOptions { negative_slope?: number; inplace?: boolean }
+
+/**
+ * leaky_relu(input, negative_slope=0.01, inplace=false).
+ * @example leaky_relu(x, { negative_slope: 0.2 })
+ */
+export function leaky_relu(input: Tensor, negative_slope?: number | LeakyReluOptions,
+  inplace?: boolean | LeakyReluOptions): Tensor {
+  const o = kwargs<LeakyReluOptions>(['negative_slope', 'inplace'], [negative_slope, inplace]);
+  return maybeInplace(input, o.inplace ?? false, act.leaky_relu, o.negative_slope ?? 0.01);
+}
+
+export interface EluOptions { alpha?: number; inplace?: boolean }
+
+/**
+ * elu(input, alpha=1, inplace=false).
+ * @example elu(x, { alpha: 0.5 })
+ */
+export function elu(input: Tensor, alpha?: number | EluOptions, inplace?: boolean | EluOptions): Tensor {
+  const o = kwargs<EluOptions>(['alpha', 'inplace'], [alpha, inplace]);
+  return maybeInplace(input, o.inplace ?? false, act.elu, o.alpha ?? 1);
+}
+
+/**
+ * celu(input, alpha=1, inplace=false).
+ * @example celu(x, { alpha: 2 })
+ */
+export function celu(input: Tensor, alpha?: number | EluOptions, inplace?: boolean | EluOptions): Tensor {
+  const o = kwargs<EluOptions>(['alpha', 'inplace'], [alpha, inplace]);
+  return maybeInplace(input, o.inplace ?? false, act.celu, o.alpha ?? 1);
+}
+
+/**
+ * selu(input, inplace=false): scale * elu(input, alpha) with SELU's constants.
+ * @example selu(torch.tensor([1])) // tensor([1.0507])
+ */
+export function selu(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.selu);
+}
+
+/**
+ * gelu(input, approximate='none'): input * Phi(input), or the tanh approximation.
+ * @example gelu(x, { approximate: 'tanh' })
+ */
+export function gelu(input: Tensor,
+  approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
+  const a = typeof approximate === 'object' ? approximate.approximate ?? 'none' : approximate;
+  return act.gelu(input, a);
+}
+
+/**
+ * silu(input, inplace=false): input * sigmoid(input).
+ * @example silu(torch.tensor([1])) // tensor([0.7311])
+ */
+export function silu(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.silu);
+}
+
+/**
+ * mish(input, inplace=false): input * tanh(softplus(input)).
+ * @example mish(torch.tensor([1])) // tensor([0.8651])
+ */
+export function mish(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.mish);
+}
+
+export interface HardtanhOptions { min_val?: number; max_val?: number; inplace?: boolean }
+
+/**
+ * hardtanh(input, min_val=-1, max_val=1, inplace=false).
+ * @example hardtanh(x, { min_val: -2, max_val: 2 })
+ */
+export function hardtanh(input: Tensor, min_val?: number | HardtanhOptions,
+  max_val?: number | HardtanhOptions,  inplace?: boolean | HardtanhOptions): Tensor {
+  const o = kwargs<HardtanhOptions>(['min_val', 'max_val', 'inplace'], [min_val, max_val, inplace]);
+  return maybeInplace(input, o.inplace ?? false, act.hardtanh, o.min_val ?? -1, o.max_val ?? 1);
+}
+
+/**
+ * hardswish(input, inplace=false): input * relu6(input + 3) / 6.
+ * @example hardswish(torch.tensor([1])) // tensor([0.6667])
+ */
+export function hardswish(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.hardswish);
+}
+
+/**
+ * hardsigmoid(input, inplace=false): relu6(input + 3) / 6.
+ * @example hardsigmoid(torch.tensor([0])) // tensor([0.5000])
+ */
+export function hardsigmoid(input: Tensor, inplace: Inplace = false): Tensor {
+  return maybeInplace(input, ipFlag(inplace), act.hardsigmoid);
+}
+
+export interface SoftplusOptions { beta?: number; threshold?: number }
+
+/**
+ * softplus(input, beta=1, threshold=20): log(1 + exp(beta * x)) / beta.
+ * @example softplus(x, { beta: 2 })
+ */
+export function softplus(input: Tensor, beta?: number | SoftplusOptions,
+  threshold?: number | SoftplusOptions): Tensor {
+  const o = kwargs<SoftplusOptions>(['beta', 'threshold'], [beta, threshold]);
+  return act.softplus(input, o.beta ?? 1, o.threshold ?? 20);
+}
+
+/**
+ * prelu(input, weight): input where positive, else weight * input (weight per channel, dim 1).
+ * @example prelu(x, torch.full([1], 0.25))
+ */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  return act.prelu(input, weight);
+}

@@ -8,7 +8,10 @@ export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from
 export { Identity, Linear } from './modules/linear.js';
 export { Conv2d, _ConvNd } from './modules/conv.js';
 export { BatchNorm1d, BatchNorm2d, _BatchNorm, _NormBase } from './modules/batchnorm.js';
-export { ReLU, Sigmoid, Tanh } from './modules/activation.js';
+export {
+  ReLU, Sigmoid, Tanh, ReLU6, LeakyReLU, PReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Hardtanh, Hardswish,
+  Hardsigmoid, Softplus, Softmax, LogSoftmax,
+} from './modules/activation.js';
 export { MaxPool2d } from './modules/pooling.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
