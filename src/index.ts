@@ -32,3 +32,4 @@ export { no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as utils from './utils/data/namespace.js';
+export * as optim from './optim/index.js';
