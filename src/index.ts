@@ -33,3 +33,8 @@ export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as utils from './utils/data/namespace.js';
 export * as optim from './optim/index.js';
+export {
+  gather, scatter, scatter_add, sort, argsort, topk, tril, triu, cumsum, cumprod, repeat, flip, roll,
+  baddbmm, einsum,
+} from './ops/index.js';
+export { summary } from './utils/summary.js';

@@ -37,7 +37,8 @@ interface ErrorCase {
   message: string;
 }
 
-const fx = loadFixture<{ cases: Case[]; errors: ErrorCase[] }>('ops');
+const fixtures = ['ops', 'ops_extra'].map((n) => loadFixture<{ cases: Case[]; errors: ErrorCase[] }>(n));
+const fx = { cases: fixtures.flatMap((f) => f.cases), errors: fixtures.flatMap((f) => f.errors) };
 
 function isEncTensor(x: unknown): x is { tensor: EncodedTensor } {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && 'tensor' in x;

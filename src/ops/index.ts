@@ -11,3 +11,6 @@ export * from './random.js';
 export { defineOp, OpCtx } from './define.js';
 export { isExpandableTo, wrapDim } from './util.js';
 export { runBackward } from '../autograd/engine.js';
+export * from './gather_scatter.js';
+export * from './sorting.js';
+export * from './misc.js';

@@ -586,6 +586,41 @@ export class Tensor {
   addcmul(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor { return ops.addcmul(this, t1, t2, opts); }
   addcdiv(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor { return ops.addcdiv(this, t1, t2, opts); }
   lerp(end: Tensor, weight: TensorOrScalar): Tensor { return ops.lerp(this, end, weight); }
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return ops.scatter(this, dim, index, src);
+  }
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
+    return ops.scatter_add(this, dim, index, src);
+  }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this {
+    return ops.inplace(this, ops.scatter, dim, index, src);
+  }
+  scatter_add_(dim: number, index: Tensor, src: Tensor): this {
+    return ops.inplace(this, ops.scatter_add, dim, index, src);
+  }
+  sort(dim?: number | ops.SortOpts, descending?: boolean | ops.SortOpts): ops.ValuesIndices {
+    return ops.sort(this, dim, descending);
+  }
+  argsort(dim?: number | ops.SortOpts, descending?: boolean | ops.SortOpts): Tensor {
+    return ops.argsort(this, dim, descending);
+  }
+  topk(k: number, dim?: number | ops.TopkOpts, largest?: boolean | ops.TopkOpts): ops.ValuesIndices {
+    return ops.topk(this, k, dim, largest);
+  }
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+  cumsum(dim: number, opts?: DTypeLike | { dtype?: DTypeLike | null }): Tensor {
+    return ops.cumsum(this, dim, opts);
+  }
+  cumprod(dim: number, opts?: DTypeLike | { dtype?: DTypeLike | null }): Tensor {
+    return ops.cumprod(this, dim, opts);
+  }
+  repeat(...sizes: (number | readonly number[])[]): Tensor { return ops.repeat(this, ...sizes); }
+  flip(...dims: (number | readonly number[])[]): Tensor { return ops.flip(this, ...dims); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+    return ops.roll(this, shifts, dims);
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
