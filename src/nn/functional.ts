@@ -499,3 +499,223 @@ export function softplus(input: Tensor, beta?: number | SoftplusOptions,
 export function prelu(input: Tensor, weight: Tensor): Tensor {
   return act.prelu(input, weight);
 }
+
+// ---- Losses built on src/ops/loss.ts (l1, smooth L1, Huber, binary cross entropy, KL divergence).
+import * as lossOps from '../ops/loss.js';
+import { broadcastShapes } from '../tensor/view.js';
+
+function sameShape(a: Tensor, b: Tensor): boolean {
+  return a.dim() === b.dim() && a._shape.every((s, i) => s === b._shape[i]);
+}
+
+/** PyTorch's broadcasting warning and torch.broadcast_tensors for the regression losses. */
+function expandPair(input: Tensor, target: Tensor): [Tensor, Tensor] {
+  if (sameShape(input, target)) return [input, target];
+  warn(`Using a target size (torch.Size(${fmtShape(target._shape)})) that is different to the input ` +
+    `size (torch.Size(${fmtShape(input._shape)})). This will likely lead to incorrect results due to ` +
+    'broadcasting. Please ensure they have the same size.');
+  const shape = broadcastShapes(input._shape, target._shape);
+  return [input.expand(shape), target.expand(shape)];
+}
+
+/**
+ * Mean (or summed, or elementwise) absolute error |input - target|; composed as in PyTorch
+ * (AbsBackward0, then MeanBackward0 or SumBackward0).
+ * @example l1_loss(torch.zeros(2), torch.tensor([1, 3])) // tensor(2.)
+ */
+export function l1_loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const reduction = checkReduction(opts.reduction ?? 'mean');
+  const [x, t] = expandPair(input, target);
+  const d = x.sub(t).abs();
+  return reduction === 'none' ? d : reduction === 'sum' ? d.sum() : d.mean();
+}
+
+export interface SmoothL1LossOptions { reduction?: Reduction; beta?: number }
+
+/**
+ * Smooth L1: 0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta; beta = 0 is l1_loss
+ * (PyTorch 2.x).
+ * @example smooth_l1_loss(torch.tensor([0, 2]), torch.zeros(2), { beta: 1 }) // tensor(0.7500)
+ */
+export function smooth_l1_loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  const reduction = checkReduction(opts.reduction ?? 'mean');
+  const beta = opts.beta ?? 1;
+  if (beta === 0) return l1_loss(input, target, { reduction });
+  const [x, t] = expandPair(input, target);
+  return lossOps.smooth_l1_loss(x, t, reduction, beta);
+}
+
+export interface HuberLossOptions { reduction?: Reduction; delta?: number }
+
+/**
+ * Huber loss: 0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta).
+ * @example huber_loss(torch.tensor([0, 3]), torch.zeros(2), 'sum', 2) // tensor(4.)
+ */
+export function huber_loss(input: Tensor, target: Tensor, reduction?: Reduction | HuberLossOptions,
+  delta?: number | HuberLossOptions): Tensor {
+  const o = kwargs<HuberLossOptions>(['reduction', 'delta'], [reduction, delta]);
+  const [x, t] = expandPair(input, target);
+  return lossOps.huber_loss(x, t, checkReduction(o.reduction ?? 'mean'), o.delta ?? 1);
+}
+
+export interface BCELossOptions { weight?: Tensor | null; reduction?: Reduction }
+
+/**
+ * Binary cross entropy between probabilities input and target (same shape), logs clamped at
+ * -100; weight broadcasts against the target.
+ * @example binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1])) // tensor(0.6931)
+ */
+export function binary_cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | null | BCELossOptions,
+  opts?: BCELossOptions): Tensor {
+  const o = kwargs<BCELossOptions>(['weight'], [weight, opts]);
+  const reduction = checkReduction(o.reduction ?? 'mean');
+  check(sameShape(input, target), () =>
+    `Using a target size (torch.Size(${fmtShape(target._shape)})) that is different to the input size ` +
+    `(torch.Size(${fmtShape(input._shape)})) is deprecated. Please ensure they have the same size.`,
+  ValueError);
+  let w = o.weight ?? null;
+  if (w !== null) w = w.expand(broadcastShapes(target._shape, w._shape));
+  return lossOps.binary_cross_entropy(input, target, w, reduction);
+}
+
+export interface BCEWithLogitsOptions extends BCELossOptions { pos_weight?: Tensor | null }
+
+/**
+ * Binary cross entropy on logits (sigmoid folded in, computed stably), with weight and
+ * pos_weight (the weight of positive examples, broadcast along the last dim).
+ * @example binary_cross_entropy_with_logits(x, t, { pos_weight: torch.full([3], 2) })
+ */
+export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+  weight?: Tensor | null | BCEWithLogitsOptions, opts?: BCEWithLogitsOptions): Tensor {
+  const o = kwargs<BCEWithLogitsOptions>(['weight'], [weight, opts]);
+  const reduction = checkReduction(o.reduction ?? 'mean');
+  check(sameShape(input, target), () =>
+    `Target size (torch.Size(${fmtShape(target._shape)})) must be the same as input size ` +
+    `(torch.Size(${fmtShape(input._shape)}))`, ValueError);
+  return lossOps.binary_cross_entropy_with_logits(input, target, o.weight ?? null, o.pos_weight ?? null,
+    reduction);
+}
+
+export interface KLDivOptions { reduction?: Reduction | 'batchmean'; log_target?: boolean }
+
+/**
+ * Kullback-Leibler divergence of target from input (input holds log-probabilities; target
+ * probabilities, or log-probabilities with log_target). 'batchmean' divides the sum by the
+ * batch size; 'mean' warns, as PyTorch does.
+ * @example kl_div(logp, p, { reduction: 'batchmean' })
+ */
+export function kl_div(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction === 'mean') {
+    warn("reduction: 'mean' divides the total loss by both the batch size and the support size." +
+      "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
+      "'mean' will be changed to behave the same as 'batchmean' in the next major release.");
+  }
+  const r = reduction === 'batchmean' ? 'sum' : checkReduction(reduction);
+  const out = lossOps.kl_div(input, target, r, opts.log_target ?? false);
+  return reduction === 'batchmean' && input.dim() !== 0 ? out.div(input._shape[0]) : out;
+}
+
+import { one_hot as oneHotOp } from '../ops/misc.js';
+
+/**
+ * F.one_hot(tensor, num_classes=-1): int64 one-hot encoding with a new last dim.
+ * @example F.one_hot(torch.tensor([0, 2]), 3) // [[1, 0, 0], [0, 0, 1]]
+ */
+export function one_hot(tensor: Tensor, num_classes = -1): Tensor {
+  return oneHotOp(tensor, num_classes);
+}
+
+import { empty } from '../tensor/factories.js';
+import { NotImplementedError } from '../utils/check.js';
+import { embedding as embeddingOp } from '../ops/embedding.js';
+import { group_norm as groupNormOp } from '../ops/group_norm.js';
+
+/**
+ * F.dropout2d(input, p=0.5, training=true, inplace=false): zeroes whole channels; the noise has
+ * shape [N, C, 1, 1] and is drawn with bernoulli_(1 - p), as ATen's feature dropout.
+ * @example dropout2d(torch.ones(1, 2, 2, 2)) // e.g. channel 0 all 2., channel 1 all 0.
+ */
+export function dropout2d(input: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions,
+  inplace?: boolean | DropoutOptions): Tensor {
+  const o = kwargs<DropoutOptions>(['p', 'training', 'inplace'], [p, training, inplace]);
+  const prob = o.p ?? 0.5;
+  check(prob >= 0 && prob <= 1, () => `dropout probability has to be between 0 and 1, but got ${py(prob)}`,
+    ValueError);
+  const nd = input.dim();
+  if (nd !== 3 && nd !== 4) {
+    warn(`dropout2d: Received a ${nd}-D input to dropout2d, which is deprecated and will result in an ` +
+      'error in a future release. To retain the behavior and silence this warning, please use dropout ' +
+      'instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial ' +
+      'dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).');
+  }
+  if (nd === 3) {
+    warn('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior ' +
+      'is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior ' +
+      'will change in a future release to interpret the input as one without a batch dimension, i.e. ' +
+      'shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using ' +
+      'dropout1d instead.');
+  }
+  if (!(o.training ?? true) || prob === 0 || input.numel() === 0) return input;
+  let noise: Tensor;
+  if (prob === 1) {
+    noise = zeros([], { dtype: input.dtype });
+  } else {
+    check(nd >= 2, () => 'Feature dropout requires at least 2 dimensions in the input');
+    const shape = input.shape.map((s, i) => (i < 2 ? s : 1));
+    noise = no_grad(() => empty(shape, { dtype: input.dtype }).bernoulli_(1 - prob).div_(1 - prob));
+  }
+  return o.inplace ? input.mul_(noise) : input.mul(noise);
+}
+
+export interface EmbeddingOptions {
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+  scale_grad_by_freq?: boolean;
+  sparse?: boolean;
+}
+
+/**
+ * F.embedding(input, weight, padding_idx=null, max_norm=null, norm_type=2, scale_grad_by_freq=false,
+ * sparse=false): the rows of weight at the integer indices in input (EmbeddingBackward0).
+ * @example embedding(torch.tensor([[0, 2]]), torch.randn(3, 4)).shape // torch.Size([1, 2, 4])
+ */
+export function embedding(input: Tensor, weight: Tensor, padding_idx?: number | null | EmbeddingOptions,
+  opts: EmbeddingOptions = {}): Tensor {
+  const o: EmbeddingOptions = isOpts(padding_idx) ? padding_idx : { ...opts, padding_idx };
+  let pad = o.padding_idx ?? -1;
+  if (o.padding_idx !== undefined && o.padding_idx !== null) {
+    const n = weight.shape[0];
+    check(pad < 0 || pad < n, () => 'Padding_idx must be within num_embeddings');
+    check(pad >= 0 || pad >= -n, () => 'Padding_idx must be within num_embeddings');
+    if (pad < 0) pad += n;
+  }
+  check(o.max_norm === undefined || o.max_norm === null, () =>
+    'embedding: max_norm is not supported in tstorch', NotImplementedError);
+  return embeddingOp(weight, input, pad, o.scale_grad_by_freq ?? false, o.sparse ?? false);
+}
+
+export interface GroupNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * F.group_norm(input, num_groups, weight=null, bias=null, eps=1e-5): normalises each group of
+ * num_groups channels per sample, then the per-channel affine (NativeGroupNormBackward0).
+ * @example group_norm(torch.randn(2, 4, 5), 2).shape // torch.Size([2, 4, 5])
+ */
+export function group_norm(input: Tensor, num_groups: number, weight?: Tensor | null | GroupNormOptions,
+  bias?: Tensor | null | GroupNormOptions, eps?: number | GroupNormOptions): Tensor {
+  const o = kwargs<GroupNormOptions>(['weight', 'bias', 'eps'], [weight, bias, eps]);
+  check(input.dim() >= 2, () =>
+    `Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
+  const perGroup = Math.floor((input.shape[0] * input.shape[1]) / num_groups);
+  const size = [perGroup, num_groups, ...input.shape.slice(2)];
+  const perChannel = size.reduce((a, s, i) => (i === 1 ? a : a * s), 1);
+  check(perChannel !== 1, () =>
+    `Expected more than 1 value per channel when training, got input size ${fmtShape(size)}`, ValueError);
+  return groupNormOp(input, num_groups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5);
+}

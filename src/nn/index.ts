@@ -15,3 +15,12 @@ export {
 export { MaxPool2d } from './modules/pooling.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export {
+  _Loss, _WeightedLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss,
+  BCEWithLogitsLoss, KLDivLoss,
+} from './modules/loss.js';
+export { Flatten, Unflatten } from './modules/flatten.js';
+export { Dropout, Dropout2d, _DropoutNd } from './modules/dropout.js';
+export { Embedding } from './modules/sparse.js';
+export { LayerNorm, GroupNorm } from './modules/normalization.js';
+export { AvgPool2d, AdaptiveAvgPool2d } from './modules/pooling_extra.js';

@@ -1,0 +1,77 @@
+// Average pooling modules (torch/nn/modules/pooling.py): AvgPool2d, AdaptiveAvgPool2d.
+import { Tensor } from '../../tensor/tensor.js';
+import { py } from '../../utils/python.js';
+import { Module } from './module.js';
+import * as F from '../functional.js';
+import type { IntOrPair } from './conv.js';
+
+export interface AvgPoolModuleOptions {
+  stride?: IntOrPair | null;
+  padding?: IntOrPair;
+  ceil_mode?: boolean;
+  count_include_pad?: boolean;
+  divisor_override?: number | null;
+}
+
+/**
+ * nn.AvgPool2d(kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true,
+ * divisor_override=null)
+ * @example new nn.AvgPool2d(2) // AvgPool2d(kernel_size=2, stride=2, padding=0)
+ */
+export class AvgPool2d extends Module {
+  kernel_size: IntOrPair;
+  stride: IntOrPair;
+  padding: IntOrPair;
+  ceil_mode: boolean;
+  count_include_pad: boolean;
+  divisor_override: number | null;
+
+  constructor(kernel_size: IntOrPair, stride: IntOrPair | null | AvgPoolModuleOptions = null,
+    padding: IntOrPair = 0, ceil_mode = false, count_include_pad = true,
+    divisor_override: number | null = null) {
+    super();
+    const o: AvgPoolModuleOptions = stride !== null && typeof stride === 'object' && !Array.isArray(stride)
+      ? (stride as AvgPoolModuleOptions)
+      : { stride: stride as IntOrPair | null, padding, ceil_mode, count_include_pad, divisor_override };
+    this.kernel_size = kernel_size;
+    this.stride = o.stride ?? kernel_size;
+    this.padding = o.padding ?? 0;
+    this.ceil_mode = o.ceil_mode ?? false;
+    this.count_include_pad = o.count_include_pad ?? true;
+    this.divisor_override = o.divisor_override ?? null;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.avg_pool2d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode,
+      this.count_include_pad, this.divisor_override);
+  }
+
+  override extra_repr(): string {
+    return `kernel_size=${py(this.kernel_size)}, stride=${py(this.stride)}, padding=${py(this.padding)}`;
+  }
+}
+
+export type AdaptiveSize = number | readonly (number | null)[];
+
+/**
+ * nn.AdaptiveAvgPool2d(output_size): average pooling to a fixed output size (null keeps the input's).
+ * @example new nn.AdaptiveAvgPool2d([null, 3]) // AdaptiveAvgPool2d(output_size=(None, 3))
+ */
+export class AdaptiveAvgPool2d extends Module {
+  output_size: AdaptiveSize;
+
+  constructor(output_size: AdaptiveSize | { output_size: AdaptiveSize }) {
+    super();
+    this.output_size = typeof output_size === 'object' && !Array.isArray(output_size)
+      ? (output_size as { output_size: AdaptiveSize }).output_size
+      : (output_size as AdaptiveSize);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.adaptive_avg_pool2d(input, this.output_size);
+  }
+
+  override extra_repr(): string {
+    return `output_size=${py(this.output_size)}`;
+  }
+}
