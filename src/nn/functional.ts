@@ -318,7 +318,7 @@ function crossEntropyProbs(input: Tensor, target: Tensor, w: Tensor | null, redu
   const logp = logSoftmaxOp(input, classDim);
   const t = ls > 0 ? target.mul(1 - ls).add(ls / C) : target;
   let prod = logp.mul(t);
-  if (w !== null) prod = prod.mul(w.view(input._shape.map((s, i) => (i === classDim ? C : 1))));
+  if (w !== null) prod = prod.mul(w.view(input._shape.map((_, i) => (i === classDim ? C : 1))));
   if (reduction === 'none') return prod.sum(classDim).neg();
   if (reduction === 'sum') return prod.sum().neg();
   return divScalar(prod.sum().neg(), input.numel() / C);
@@ -349,7 +349,7 @@ export function cross_entropy(input: Tensor, target: Tensor, weight?: Tensor | n
   if (ls === 0) return nll;
   const C = input._shape[classDim];
   const ignored = target.eq(ignore);
-  const wb = w === null ? null : w.view(input._shape.map((s, i) => (i === classDim ? C : 1)));
+  const wb = w === null ? null : w.view(input._shape.map((_, i) => (i === classDim ? C : 1)));
   let smooth = (wb === null ? logp : logp.mul(wb)).sum(classDim).neg();
   smooth = smooth.masked_fill(ignored, 0);
   let ret: Tensor;

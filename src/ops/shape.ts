@@ -34,7 +34,6 @@ function viewOp(name: string, backward: (ctx: OpCtx, g: Tensor) => Tensor) {
 const inShape = (ctx: OpCtx) => ctx.inShape as number[];
 
 const viewImpl = viewOp('ViewBackward0', (ctx, g) => reshape(g, inShape(ctx)));
-const aliasImpl = viewOp('AliasBackward0', (_ctx, g) => g);
 
 /** t.view(*shape): a view with a new shape, or PyTorch's error if strides don't allow it. */
 export function view(x: Tensor, ...shape: (SizeArg | DTypeLike)[]): Tensor {

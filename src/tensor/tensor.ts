@@ -1,9 +1,8 @@
 // The Tensor class: storage + view metadata + autograd fields (torch/_tensor.py,
 // c10/core/TensorImpl.h). Math methods are one-liners that call ops/.
 import { AccumulateGrad, type GradHook, type Node, removeItem } from '../autograd/node.js';
-import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { check } from '../utils/check.js';
-import { type DType, type DTypeLike, type TypedArray, float32, toDType } from './dtype.js';
+import { type DType, type DTypeLike, type TypedArray, float32 } from './dtype.js';
 import { Storage, VersionCounter } from './storage.js';
 import { contiguousStrides, isContiguous, numelOf } from './view.js';
 import { formatTensor, type PrintableTensor } from './print.js';
@@ -626,10 +625,3 @@ export class Tensor {
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
-
-/** True while autograd records (re-exported for ops that branch on it). */
-export function gradRecording(): boolean {
-  return is_grad_enabled();
-}
-
-export { toDType };
