@@ -38,3 +38,5 @@ export {
   baddbmm, einsum,
 } from './ops/index.js';
 export { summary } from './utils/summary.js';
+export * as backends from './backends/index.js';
+export { get_num_threads, set_num_threads } from './backends/index.js';

@@ -2,6 +2,8 @@
 // Kernels are pure functions over strided views; outputs are allocated by the caller.
 import type { TypedArray } from '../tensor/dtype.js';
 import { reference } from './reference/index.js';
+import { native } from './native/index.js';
+import { loadError } from './native/binding.js';
 
 /** A strided view of a typed array: element (i, j, ...) lives at offset + i*strides[0] + ... */
 export interface View {
@@ -110,7 +112,19 @@ export interface Backend {
   adaptiveAvgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, gIn: TypedArray): void;
 }
 
-let current: Backend = reference;
+/** The backend chosen at import: TSTORCH_BACKEND=reference|native, else native when it loads. */
+function initialBackend(): Backend {
+  if (typeof process === 'undefined') return reference;
+  const env = process.env.TSTORCH_BACKEND;
+  if (env === 'reference') return reference;
+  if (native !== null) return native;
+  if (env === 'native' || env === undefined) {
+    console.warn(`tstorch: native backend unavailable (${loadError}); using the reference backend`);
+  }
+  return reference;
+}
+
+let current: Backend = initialBackend();
 
 /** The active backend's kernels. */
 export function K(): Backend {

@@ -1,0 +1,11 @@
+{
+  "targets": [{
+    "target_name": "tstorch",
+    "sources": ["src/addon.cc", "src/threadpool.cc", "src/gemm.cc"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-pthread"],
+    "ldflags": ["-pthread"]
+  }]
+}
