@@ -40,3 +40,4 @@ export {
 export { summary } from './utils/summary.js';
 export * as backends from './backends/index.js';
 export { get_num_threads, set_num_threads } from './backends/index.js';
+export * as safetensors from './serialize/safetensors.js';
