@@ -41,3 +41,7 @@ export { summary } from './utils/summary.js';
 export * as backends from './backends/index.js';
 export { get_num_threads, set_num_threads } from './backends/index.js';
 export * as safetensors from './serialize/safetensors.js';
+export { save, load } from './serialize/serialization.js';
+export { conv1d, conv2d, conv_transpose1d, conv_transpose2d } from './ops/convolution.js';
+export { constant_pad_nd } from './ops/padding.js';
+export { bilinear } from './ops/bilinear.js';

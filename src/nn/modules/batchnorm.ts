@@ -20,6 +20,8 @@ export interface BatchNormOptions extends FactoryKwargs {
 
 /** Parameters, buffers and reset logic shared by the normalisation layers. */
 export abstract class _NormBase extends Module {
+  // Version 2 added num_batches_tracked (PyTorch's _NormBase._version).
+  static override _version = 2;
   num_features: number;
   eps: number;
   momentum: number | null;
