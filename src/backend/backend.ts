@@ -110,6 +110,8 @@ export interface Backend {
   adaptiveAvgPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray): void;
   /** gIn [P, H, W] (zeroed by the caller) += the input gradient of adaptive_avg_pool2d. */
   adaptiveAvgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, gIn: TypedArray): void;
+  /** Adaptive max pooling with flat argmax indices; the backward is maxPool2dBackward's. */
+  adaptiveMaxPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray, indices: Float64Array): void;
 }
 
 /** The backend chosen at import: TSTORCH_BACKEND=reference|native, else native when it loads. */

@@ -719,3 +719,28 @@ export function group_norm(input: Tensor, num_groups: number, weight?: Tensor | 
     `Expected more than 1 value per channel when training, got input size ${fmtShape(size)}`, ValueError);
   return groupNormOp(input, num_groups, o.weight ?? null, o.bias ?? null, o.eps ?? 1e-5);
 }
+
+export { conv1d, conv_transpose1d, conv_transpose2d } from '../ops/convolution.js';
+export type { Conv1dOptions, ConvTransposeOptions } from '../ops/convolution.js';
+export { pad } from '../ops/padding.js';
+export type { PadMode, PadOptions } from '../ops/padding.js';
+
+// Pooling (1-d and adaptive max), instance norm, upsampling, pixel shuffle.
+export { adaptive_max_pool2d, adaptive_max_pool2d_with_indices } from '../ops/pooling.js';
+export type { AdaptiveSizeArg } from '../ops/pooling.js';
+export {
+  max_pool1d, max_pool1d_with_indices, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d,
+  adaptive_max_pool1d_with_indices,
+} from '../ops/pooling1d.js';
+export type { MaxPool1dOptions, AvgPool1dOptions } from '../ops/pooling1d.js';
+export { instance_norm } from '../ops/instance_norm.js';
+export type { InstanceNormOptions } from '../ops/instance_norm.js';
+export { interpolate, upsample, upsample_nearest, upsample_bilinear } from '../ops/upsample.js';
+export type { InterpolateOptions, InterpolateMode } from '../ops/upsample.js';
+export { pixel_shuffle, pixel_unshuffle } from '../ops/pixel_shuffle.js';
+export {
+  scaled_dot_product_attention, multi_head_attention_forward, _canonical_mask, _none_or_dtype, _mha_shape_check,
+  _in_projection_packed, _in_projection,
+} from './functional_attention.js';
+export type { ScaledDotProductAttentionOptions, MultiHeadAttentionForwardOptions } from './functional_attention.js';
+export { bilinear } from '../ops/bilinear.js';

@@ -24,3 +24,19 @@ export { Dropout, Dropout2d, _DropoutNd } from './modules/dropout.js';
 export { Embedding } from './modules/sparse.js';
 export { LayerNorm, GroupNorm } from './modules/normalization.js';
 export { AvgPool2d, AdaptiveAvgPool2d } from './modules/pooling_extra.js';
+export { Conv1d, ConvTranspose1d, ConvTranspose2d, _ConvTransposeNd } from './modules/conv.js';
+export { MaxPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './modules/pooling.js';
+export { AvgPool1d, AdaptiveAvgPool1d } from './modules/pooling_extra.js';
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, _InstanceNorm } from './modules/instancenorm.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './modules/upsampling.js';
+export { PixelShuffle, PixelUnshuffle } from './modules/pixelshuffle.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/multihead_attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+} from './modules/transformer.js';
+export { Bilinear } from './modules/linear.js';
+export {
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d, ReflectionPad1d, ReflectionPad2d,
+  ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d,
+  CircularPad3d, _ConstantPadNd,
+} from './modules/padding.js';

@@ -5,7 +5,7 @@ import { K, type Pool2dGeom } from '../backend/backend.js';
 import { int64 } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/view.js';
-import { check, wrapDim } from '../utils/check.js';
+import { ValueError, check, wrapDim } from '../utils/check.js';
 import { contig, type IntOrPair } from './convolution.js';
 import { defineOp } from './define.js';
 
@@ -247,17 +247,24 @@ export function max_pool2d_with_indices(input: Tensor,
   return [out, idx];
 }
 
+type MaxArg = IntOrPair | boolean | null | undefined | MaxPool2dOptions;
+
 /**
  * torch.nn.functional.max_pool2d(input, kernel_size, stride=kernel_size, padding=0, dilation=1,
  * ceil_mode=false, return_indices=false); with return_indices, [output, indices].
  * @example max_pool2d(torch.rand(1, 3, 28, 28), 2).shape // torch.Size([1, 3, 14, 14])
  */
+export function max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | null | undefined,
+  padding: IntOrPair | undefined, dilation: IntOrPair | undefined, ceil_mode: boolean | undefined,
+  return_indices: true): [Tensor, Tensor];
+export function max_pool2d(input: Tensor,
+  ...args: [...MaxArg[], MaxPool2dOptions & { return_indices: true }]): [Tensor, Tensor];
 export function max_pool2d(input: Tensor, kernel_size: IntOrPair | MaxPool2dOptions,
   stride?: IntOrPair | null | MaxPool2dOptions, padding?: IntOrPair | MaxPool2dOptions,
   dilation?: IntOrPair | MaxPool2dOptions, ceil_mode?: boolean | MaxPool2dOptions,
-  return_indices?: boolean | MaxPool2dOptions, opts?: MaxPool2dOptions): Tensor | [Tensor, Tensor] {
-  const o = merge<MaxPool2dOptions>(MAX_NAMES,
-    [kernel_size, stride, padding, dilation, ceil_mode, return_indices, opts]);
+  return_indices?: boolean | MaxPool2dOptions, opts?: MaxPool2dOptions): Tensor;
+export function max_pool2d(input: Tensor, ...args: MaxArg[]): Tensor | [Tensor, Tensor] {
+  const o = merge<MaxPool2dOptions>(MAX_NAMES, args);
   const [out, idx] = maxPoolOp(input, maxPoolGeom(input, o));
   return o.return_indices ? [out, idx] : out;
 }
@@ -309,4 +316,83 @@ export function adaptive_avg_pool2d(input: Tensor, output_size: number | readonl
     pH: 0, pW: 0, dH: 0, dW: 0, oH, oW,
   };
   return adaptiveAvgPoolOp(input, g);
+}
+
+const adaptiveMaxPoolOp = defineOp({
+  name: 'AdaptiveMaxPool2DBackward0',
+  nondiff_outputs: [1],
+  forward(ctx, x: Tensor, g: Pool2dGeom) {
+    const xc = contig(x);
+    const out = Tensor._empty(outShape(x, g), x.dtype);
+    const idx = Tensor._empty(out._shape, int64);
+    K().adaptiveMaxPool2d(g, xc._storage.data, xc._offset, out._storage.data,
+      idx._storage.data as Float64Array);
+    Object.assign(ctx, { g, xShape: x._shape.slice() });
+    ctx.save_for_backward(idx);
+    ctx.set_materialize_grads(false);
+    return [out, idx];
+  },
+  backward(ctx, grad) {
+    if (!grad) return [null];
+    const [idx] = ctx.saved_tensors;
+    // The scatter to argmax positions is max pooling's; only the node name of its own backward differs.
+    return [maxPoolBackwardOp(grad, idx, ctx.xShape as number[], ctx.g as Pool2dGeom)];
+  },
+});
+
+/** An output_size argument with null entries replaced by the input's sizes (_list_with_default). */
+export function adaptiveSizes(input: Tensor, os: number | readonly (number | null)[], n: number): number[] {
+  if (typeof os === 'number') return Array<number>(n).fill(os);
+  check(input.dim() > os.length, () => `Input dimension should be at least ${os.length + 1}`, ValueError);
+  const tail = input._shape.slice(input.dim() - os.length);
+  return os.map((v, i) => v ?? tail[i]);
+}
+
+/**
+ * torch.nn.functional.adaptive_max_pool2d_with_indices(input, output_size): [values, indices]
+ * over windows [floor(i*H/oH), ceil((i+1)*H/oH)); a null entry keeps that input size.
+ * @example const [v, i] = adaptive_max_pool2d_with_indices(torch.rand(1, 2, 5, 5), 2);
+ */
+export function adaptive_max_pool2d_with_indices(input: Tensor, output_size: AdaptiveSizeArg,
+  return_indices?: boolean | { return_indices?: boolean }): [Tensor, Tensor] {
+  void return_indices;
+  const os = isOpts(output_size) ? output_size.output_size : output_size;
+  const sizes = adaptiveSizes(input, os, 2);
+  const nd = input.dim();
+  check(nd === 3 || nd === 4, () =>
+    `adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ${fmtShape(input._shape)}`);
+  for (let i = 1; i < nd; i++) {
+    check(input._shape[i] > 0, () =>
+      'adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has ' +
+      `sizes ${fmtShape(input._shape)} with dimension ${i} being empty`);
+  }
+  check(sizes.length === 2, () => 'adaptive_max_pool2d(): internal error: output_size.size() must be 2');
+  const [oH, oW] = sizes;
+  const g: Pool2dGeom = {
+    P: planes(input), H: input._shape[nd - 2], W: input._shape[nd - 1], kH: 0, kW: 0, sH: 0, sW: 0,
+    pH: 0, pW: 0, dH: 0, dW: 0, oH, oW,
+  };
+  const [out, idx] = adaptiveMaxPoolOp(input, g);
+  return [out, idx];
+}
+
+export type AdaptiveSizeArg = number | readonly (number | null)[] |
+  { output_size: number | readonly (number | null)[]; return_indices?: boolean };
+
+/**
+ * torch.nn.functional.adaptive_max_pool2d(input, output_size, return_indices=false).
+ * @example adaptive_max_pool2d(torch.rand(1, 2, 7, 7), [3, null]).shape // torch.Size([1, 2, 3, 7])
+ */
+export function adaptive_max_pool2d(input: Tensor, output_size: AdaptiveSizeArg,
+  return_indices: true | { return_indices: true }): [Tensor, Tensor];
+export function adaptive_max_pool2d(input: Tensor,
+  output_size: { output_size: number | readonly (number | null)[]; return_indices: true }): [Tensor, Tensor];
+export function adaptive_max_pool2d(input: Tensor, output_size: AdaptiveSizeArg,
+  return_indices?: boolean | { return_indices?: boolean }): Tensor;
+export function adaptive_max_pool2d(input: Tensor, output_size: AdaptiveSizeArg,
+  return_indices?: boolean | { return_indices?: boolean }): Tensor | [Tensor, Tensor] {
+  const ri = typeof return_indices === 'object' ? return_indices.return_indices
+    : isOpts(output_size) ? (output_size as { return_indices?: boolean }).return_indices : return_indices;
+  const [out, idx] = adaptive_max_pool2d_with_indices(input, output_size);
+  return ri ? [out, idx] : out;
 }

@@ -6,7 +6,7 @@ import { gemm } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
-  maxPool2dGather,
+  maxPool2dGather, adaptiveMaxPool2d,
 } from './pool.js';
 
 export const reference: Backend = {
@@ -19,4 +19,5 @@ export const reference: Backend = {
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, maxPool2dBackward, maxPool2dGather, avgPool2d, avgPool2dBackward,
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+  adaptiveMaxPool2d,
 };

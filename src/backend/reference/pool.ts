@@ -196,3 +196,35 @@ export function adaptiveAvgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff:
     }
   }
 }
+
+/**
+ * Max over adaptive windows with flat argmax indices (AdaptiveMaxPoolKernel.cpp): NaN wins and
+ * ties keep the first position, as in maxPool2d. Only P, H, W, oH, oW of the geometry are read.
+ */
+export function adaptiveMaxPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray,
+  indices: Float64Array): void {
+  const { P, H, W, oH, oW } = g;
+  const hb = adaptiveBounds(H, oH);
+  const wb = adaptiveBounds(W, oW);
+  let o = 0;
+  for (let p = 0; p < P; p++) {
+    const plane = xOff + p * H * W;
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++, o++) {
+        let best = -Infinity;
+        let arg = hb[2 * oh] * W + wb[2 * ow];
+        for (let ih = hb[2 * oh]; ih < hb[2 * oh + 1]; ih++) {
+          for (let iw = wb[2 * ow]; iw < wb[2 * ow + 1]; iw++) {
+            const v = x[plane + ih * W + iw];
+            if (v > best || v !== v) {
+              best = v;
+              arg = ih * W + iw;
+            }
+          }
+        }
+        out[o] = best;
+        indices[o] = arg;
+      }
+    }
+  }
+}
