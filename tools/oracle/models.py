@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from torch.nn.modules.module import _addindent
 
 from common import enc, num, write_fixture
+from seed_models import LeNet, doubleConv
 
 N_SAMPLES = 32
 SMALL = 64
@@ -75,42 +76,7 @@ def _module_list_repr_2x(self):
 nn.ModuleList.__repr__ = _module_list_repr_2x
 
 
-# ---- the seed's LeNet (examples/models/lenet.ts) ----
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super(LeNet, self).__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-        )
-        self.classifiter = nn.Sequential(
-            nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-        )
-
-    def forward(self, x):
-        x = self.features(x)
-        x = x.view(-1, 16 * 5 * 5)
-        return self.classifiter(x)
-
-
 # ---- UNet from the seed's doubleConv (examples/models/unet.ts) ----
-
-class doubleConv(nn.Module):
-    def __init__(self, in_channel, out_channel):
-        super().__init__()
-        self.doubleconv = nn.Sequential(
-            nn.Conv2d(in_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(out_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-        )
-
-    def forward(self, x):
-        return self.doubleconv(x)
-
 
 class UNet(nn.Module):
     def __init__(self, in_channels=3, out_channels=2, features=(8, 16, 32)):

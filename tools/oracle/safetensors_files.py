@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from common import FIXTURES, enc, write_fixture
+from seed_models import LeNet
 
 OUT = os.path.join(FIXTURES, "safetensors")
 
@@ -81,21 +82,6 @@ def as_loaded(v):
     if v.dtype in (torch.uint8, torch.int8, torch.int16):
         return enc(v.int())
     return enc(v)
-
-
-class LeNet(torch.nn.Module):
-    """The seed notebook's LeNet (same as tools/oracle/seed_tour.py)."""
-
-    def __init__(self):
-        super(LeNet, self).__init__()
-        self.features = torch.nn.Sequential(
-            torch.nn.Conv2d(3, 6, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2),
-            torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2),
-        )
-        self.classifiter = torch.nn.Sequential(
-            torch.nn.Linear(16 * 5 * 5, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84),
-            torch.nn.ReLU(), torch.nn.Linear(84, 10),
-        )
 
 
 def files():

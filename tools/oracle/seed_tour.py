@@ -13,23 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from common import write_fixture
-
-
-class doubleConv(nn.Module):
-    def __init__(self, in_channel, out_channel):
-        super().__init__()
-        self.doubleconv = nn.Sequential(
-            nn.Conv2d(in_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(out_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-        )
-
-    def forward(self, x):
-        x = self.doubleconv(x)
-        return x
+from seed_models import LeNet, doubleConv
 
 
 class Linear(nn.Module):
@@ -41,32 +25,6 @@ class Linear(nn.Module):
 
     def forward(self, input):
         return torch.sigmoid(input @ self.w + self.b)
-
-
-class LeNet(torch.nn.Module):
-    def __init__(self):
-        super(LeNet, self).__init__()
-        self.features = torch.nn.Sequential(
-            torch.nn.Conv2d(3, 6, 5),
-            torch.nn.ReLU(),
-            torch.nn.MaxPool2d(2, 2),
-            torch.nn.Conv2d(6, 16, 5),
-            torch.nn.ReLU(),
-            torch.nn.MaxPool2d(2, 2),
-        )
-        self.classifiter = torch.nn.Sequential(
-            torch.nn.Linear(16 * 5 * 5, 120),
-            torch.nn.ReLU(),
-            torch.nn.Linear(120, 84),
-            torch.nn.ReLU(),
-            torch.nn.Linear(84, 10),
-        )
-
-    def forward(self, x):
-        x = self.features(x)
-        x = x.view(-1, 16 * 5 * 5)
-        x = self.classifiter(x)
-        return x
 
 
 class ConvNet(nn.Module):

@@ -23,24 +23,10 @@ from collections import OrderedDict
 import torch
 
 from common import FIXTURES, num, write_fixture
+from seed_models import LeNet
 
 OUT = os.path.join(FIXTURES, "serialize")
 SMALL = 64
-
-
-class LeNet(torch.nn.Module):
-    """The seed notebook's LeNet (tools/oracle/seed_tour.py), keys `features.*` / `classifiter.*`."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = torch.nn.Sequential(
-            torch.nn.Conv2d(3, 6, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2),
-            torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2),
-        )
-        self.classifiter = torch.nn.Sequential(
-            torch.nn.Linear(16 * 5 * 5, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84),
-            torch.nn.ReLU(), torch.nn.Linear(84, 10),
-        )
 
 
 def enc_tensor(t, storages):
