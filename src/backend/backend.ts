@@ -112,6 +112,25 @@ export interface Backend {
   adaptiveAvgPool2dBackward(g: Pool2dGeom, gOut: TypedArray, gOff: number, gIn: TypedArray): void;
   /** Adaptive max pooling with flat argmax indices; the backward is maxPool2dBackward's. */
   adaptiveMaxPool2d(g: Pool2dGeom, x: TypedArray, xOff: number, out: TypedArray, indices: Float64Array): void;
+  // ---- fused normalisation (src/backend/reference/norm.ts): contiguous float32/float64 data ----
+  /** Per-channel mean and biased variance (float64) of x [N, C, L]. */
+  batchNormStats(x: TypedArray, xOff: number, N: number, C: number, L: number, mean: Float64Array,
+    variance: Float64Array): void;
+  /** out [N, C, L] = x * scale[c] + shift[c], computed in float64. */
+  batchNormApply(x: TypedArray, xOff: number, N: number, C: number, L: number, scale: Float64Array,
+    shift: Float64Array, out: TypedArray): void;
+  /** Per-channel gsum, gdot = sums of g and g * xhat; gx (if given) the input gradient. */
+  batchNormBackward(g: TypedArray, gOff: number, x: TypedArray, xOff: number, N: number, C: number, L: number,
+    mean: Float64Array, invstd: Float64Array, scale: Float64Array, training: boolean, gsum: Float64Array,
+    gdot: Float64Array, gx: TypedArray | null): void;
+  /** Layer norm of the rows of x [M, D] with optional affine; per-row mean and rstd (float64). */
+  layerNorm(x: TypedArray, xOff: number, M: number, D: number, w: TypedArray | null, wOff: number,
+    b: TypedArray | null, bOff: number, eps: number, out: TypedArray, mean: Float64Array, rstd: Float64Array): void;
+  /** Layer norm backward: gx (if given), and gw, gb accumulated (+=) in float64 (if given). */
+  layerNormBackward(g: TypedArray, gOff: number, x: TypedArray, xOff: number, M: number, D: number,
+    mean: Float64Array, rstd: Float64Array, w: TypedArray | null, wOff: number, gx: TypedArray | null,
+    gw: Float64Array | null, gb: Float64Array | null): void;
+  // ---- end of fused normalisation ----
 }
 
 /** The backend chosen at import: TSTORCH_BACKEND=reference|native, else native when it loads. */

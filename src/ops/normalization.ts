@@ -1,31 +1,33 @@
 // Batch and layer normalisation (ATen/native/Normalization.cpp, layer_norm.cpp; the functional
 // front ends of torch/nn/functional.py). Statistics are accumulated in float64, as PyTorch's CPU
-// kernels accumulate float32 in double. The backward formulas are written with tensor ops and,
-// when a graph is being built (create_graph), recompute the statistics from the input with
-// differentiable ops, so double backward is exact.
+// kernels accumulate float32 in double. Forward and first-order backward run the backend's fused
+// kernels (batchNorm*/layerNorm*); when a graph is being built (create_graph) the backward is
+// written with tensor ops that recompute the statistics from the input, so double backward is exact.
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { K } from '../backend/backend.js';
-import { float64 } from '../tensor/dtype.js';
+import { float64, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/view.js';
 import { ValueError, check, wrapDim } from '../utils/check.js';
-import { defineOp } from './define.js';
+import { defineOp, type OpCtx } from './define.js';
 import { kv } from './util.js';
 
-/** Per-slot mean and biased variance of x over `dims`, in float64, shaped like x with keepdim. */
-function stats(x: Tensor, dims: number[]): [Tensor, Tensor] {
-  const keep = x._shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const n = keep.reduce((a, b) => a * b, 1);
-  const count = x.numel() / Math.max(n, 1);
-  const mean = Tensor._empty(keep, float64);
-  const v = Tensor._empty(keep, float64);
-  if (x.numel() > 0) {
-    K().reduce('sum', kv(x), dims, mean._storage.data, 'float');
-    const md = mean._storage.data;
-    for (let i = 0; i < md.length; i++) md[i] /= count;
-    K().varReduce(kv(x), dims, 0, v._storage.data, false);
-  }
-  return [mean, v];
+/** The values of a (small) tensor as a fresh Float64Array. */
+function f64Values(t: Tensor): Float64Array {
+  const c = t.to(float64).contiguous();
+  return (c._storage.data as Float64Array).slice(c._offset, c._offset + c.numel());
+}
+
+/** A float64 tensor over `data`, cast to `dtype`. */
+function fromF64(data: Float64Array, shape: readonly number[], dtype: DType): Tensor {
+  return Tensor._fromData(data, shape, float64).to(dtype);
+}
+
+/** x (contiguous) as [N, C, L] for batch norm. */
+function bnGeom(x: Tensor): [number, number, number] {
+  const N = x._shape[0];
+  const C = x._shape[1];
+  return [N, C, N * C === 0 ? 0 : x.numel() / (N * C)];
 }
 
 function bnDims(x: Tensor): number[] {
@@ -36,45 +38,66 @@ function bcShape(x: Tensor): number[] {
   return x._shape.map((s, i) => (i === 1 ? s : 1));
 }
 
-/** y = x * alpha + beta with per-channel alpha = invstd * w and beta = b - mean * alpha. */
-function affine(x: Tensor, mean: Tensor, invstd: Tensor, w: Tensor | null, b: Tensor | null): Tensor {
-  let alpha = invstd;
-  if (w !== null) alpha = alpha.mul(w.to(float64).reshape(alpha._shape));
-  let beta = mean.mul(alpha).neg();
-  if (b !== null) beta = beta.add(b.to(float64).reshape(beta._shape));
-  return x.mul(alpha.to(x.dtype)).add(beta.to(x.dtype));
-}
-
 interface BnCtx {
   training: boolean;
   eps: number;
+  mean64: Float64Array;
+  invstd64: Float64Array;
+}
+
+/** First-order batch norm backward in one fused kernel (no graph is being built). */
+function batchNormBackwardFused(ctx: BnCtx, x: Tensor, w: Tensor | null, g: Tensor,
+  need: boolean[]): (Tensor | null)[] {
+  const [N, C, L] = bnGeom(x);
+  const xc = x.contiguous();
+  const gc = g.to(x.dtype).contiguous();
+  const wv = w === null ? null : f64Values(w);
+  const scale = wv === null ? ctx.invstd64.slice() : ctx.invstd64.map((v, c) => v * wv[c]);
+  const gsum = new Float64Array(C);
+  const gdot = new Float64Array(C);
+  const gx = need[0] ? Tensor._uninit(x._shape, x.dtype) : null;
+  K().batchNormBackward(gc._storage.data, gc._offset, xc._storage.data, xc._offset, N, C, L, ctx.mean64,
+    ctx.invstd64, scale, ctx.training, gsum, gdot, gx === null ? null : gx._storage.data);
+  return [gx, need[1] ? fromF64(gdot, [C], w!.dtype) : null, need[2] ? fromF64(gsum, [C], x.dtype) : null];
 }
 
 const batchNormOp = defineOp({
   name: 'NativeBatchNormBackward0',
   forward(ctx, x: Tensor, w: Tensor | null, b: Tensor | null, rm: Tensor | null, rv: Tensor | null,
     training: boolean, momentum: number, eps: number) {
-    const C = x._shape[1];
+    const [N, C, L] = bnGeom(x);
     return no_grad(() => {
-      let mean: Tensor;
-      let varT: Tensor;
+      const xc = x.contiguous();
+      let mean: Float64Array = new Float64Array(C);
+      let variance: Float64Array = new Float64Array(C);
       if (training) {
-        [mean, varT] = stats(x, bnDims(x));
-        mean = mean.reshape([C]);
-        varT = varT.reshape([C]);
+        if (x.numel() > 0) K().batchNormStats(xc._storage.data, xc._offset, N, C, L, mean, variance);
         const n = x.numel() / Math.max(C, 1);
-        if (rm !== null) rm.copy_(mean.mul(momentum).add(rm.to(float64).mul(1 - momentum)));
         // The running variance is unbiased (n / (n - 1)), the normalising one is biased.
-        if (rv !== null) rv.copy_(varT.mul((momentum * n) / (n - 1)).add(rv.to(float64).mul(1 - momentum)));
+        if (rm !== null) {
+          const r = f64Values(rm);
+          rm.copy_(fromF64(r.map((v, c) => mean[c] * momentum + v * (1 - momentum)), [C], float64));
+        }
+        if (rv !== null) {
+          const r = f64Values(rv);
+          const k = (momentum * n) / (n - 1);
+          rv.copy_(fromF64(r.map((v, c) => variance[c] * k + v * (1 - momentum)), [C], float64));
+        }
       } else {
-        mean = rm!.to(float64);
-        varT = rv!.to(float64);
+        mean = f64Values(rm!);
+        variance = f64Values(rv!);
       }
-      const invstd = varT.add(eps).rsqrt();
-      const bc = bcShape(x);
-      const y = affine(x, mean.reshape(bc), invstd.reshape(bc), w, b);
-      Object.assign(ctx, { training, eps } satisfies BnCtx);
-      ctx.save_for_backward(x, w, mean.to(x.dtype), invstd.to(x.dtype));
+      const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
+      const wv = w === null ? null : f64Values(w);
+      const bv = b === null ? null : f64Values(b);
+      const scale = wv === null ? invstd.slice() : invstd.map((v, c) => v * wv[c]);
+      const shift = scale.map((a, c) => (bv === null ? 0 : bv[c]) - mean[c] * a);
+      const y = Tensor._uninit(x._shape, x.dtype);
+      if (x.numel() > 0) {
+        K().batchNormApply(xc._storage.data, xc._offset, N, C, L, scale, shift, y._storage.data);
+      }
+      Object.assign(ctx, { training, eps, mean64: mean, invstd64: invstd } satisfies BnCtx);
+      ctx.save_for_backward(x, w, fromF64(mean, [C], x.dtype), fromF64(invstd, [C], x.dtype));
       return y;
     });
   },
@@ -82,6 +105,7 @@ const batchNormOp = defineOp({
     const [x, w, mean, invstd] = ctx.saved_tensors;
     const { training, eps } = ctx as unknown as BnCtx;
     const need = ctx.needs_input_grad;
+    if (!is_grad_enabled()) return batchNormBackwardFused(ctx as unknown as BnCtx, x, w, g, need);
     const dims = bnDims(x);
     const bc = bcShape(x);
     const C = x._shape[1];
@@ -164,25 +188,57 @@ export function batch_norm(input: Tensor, running_mean: Tensor | null, running_v
   return batchNormOp(input, weight, bias, running_mean, running_var, training, momentum, eps);
 }
 
+/** First-order layer norm backward in one fused kernel (no graph is being built). */
+function layerNormBackwardFused(ctx: OpCtx, x: Tensor, w: Tensor | null, g: Tensor,
+  need: boolean[]): (Tensor | null)[] {
+  const M = ctx.M as number;
+  const D = ctx.D as number;
+  const xc = x.contiguous();
+  const gc = g.to(x.dtype).contiguous();
+  const wc = w === null ? null : w.contiguous();
+  const gx = need[0] ? Tensor._empty(x._shape, x.dtype) : null;
+  const gw = need[1] ? new Float64Array(D) : null;
+  const gb = need[2] ? new Float64Array(D) : null;
+  if (x.numel() > 0) {
+    K().layerNormBackward(gc._storage.data, gc._offset, xc._storage.data, xc._offset, M, D,
+      ctx.mean64 as Float64Array, ctx.rstd64 as Float64Array, wc === null ? null : wc._storage.data,
+      wc?._offset ?? 0, gx === null ? null : gx._storage.data, gw, gb);
+  }
+  const shape = x._shape.slice(x.dim() - (ctx.dims as number[]).length);
+  return [gx, gw === null ? null : fromF64(gw, shape, w!.dtype),
+    gb === null ? null : fromF64(gb, shape, x.dtype)];
+}
+
 const layerNormOp = defineOp({
   name: 'NativeLayerNormBackward0',
   forward(ctx, x: Tensor, w: Tensor | null, b: Tensor | null, k: number, eps: number) {
-    const dims = x._shape.map((_, i) => i).slice(x.dim() - k);
+    const nd = x.dim();
+    const dims = x._shape.map((_, i) => i).slice(nd - k);
+    const D = x._shape.slice(nd - k).reduce((p, q) => p * q, 1);
+    const M = D === 0 ? 0 : x.numel() / D;
+    const keep = x._shape.map((s, i) => (i >= nd - k ? 1 : s));
     return no_grad(() => {
-      const [mean, varT] = stats(x, dims);
-      const rstd = varT.add(eps).rsqrt();
-      let y = x.to(float64).sub(mean).mul(rstd);
-      if (w !== null) y = y.mul(w.to(float64));
-      if (b !== null) y = y.add(b.to(float64));
-      Object.assign(ctx, { dims, eps });
-      ctx.save_for_backward(x, w, mean.to(x.dtype), rstd.to(x.dtype));
-      return y.to(x.dtype);
+      const xc = x.contiguous();
+      const wc = w === null ? null : w.contiguous();
+      const bc = b === null ? null : b.contiguous();
+      const mean = new Float64Array(M);
+      const rstd = new Float64Array(M);
+      const y = Tensor._empty(x._shape, x.dtype);
+      if (x.numel() > 0) {
+        K().layerNorm(xc._storage.data, xc._offset, M, D, wc === null ? null : wc._storage.data,
+          wc?._offset ?? 0, bc === null ? null : bc._storage.data, bc?._offset ?? 0, eps, y._storage.data,
+          mean, rstd);
+      }
+      Object.assign(ctx, { dims, eps, M, D, mean64: mean, rstd64: rstd });
+      ctx.save_for_backward(x, w, fromF64(mean, keep, x.dtype), fromF64(rstd, keep, x.dtype));
+      return y;
     });
   },
   backward(ctx, g) {
     const [x, w, mean, rstd] = ctx.saved_tensors;
     const dims = ctx.dims as number[];
     const need = ctx.needs_input_grad;
+    if (!is_grad_enabled()) return layerNormBackwardFused(ctx, x, w, g, need);
     let xc: Tensor;
     let istd: Tensor;
     if (is_grad_enabled()) {

@@ -8,6 +8,7 @@ import {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward,
   maxPool2dGather, adaptiveMaxPool2d,
 } from './pool.js';
+import { batchNormApply, batchNormBackward, batchNormStats, layerNorm, layerNormBackward } from './norm.js';
 
 export const reference: Backend = {
   name: 'reference',
@@ -20,4 +21,5 @@ export const reference: Backend = {
   maxPool2d, maxPool2dBackward, maxPool2dGather, avgPool2d, avgPool2dBackward,
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   adaptiveMaxPool2d,
+  batchNormStats, batchNormApply, batchNormBackward, layerNorm, layerNormBackward,
 };
