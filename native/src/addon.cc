@@ -3,6 +3,9 @@
 #include <napi.h>
 
 #include <cstdint>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "conv.h"
 #include "cpu.h"
@@ -463,7 +466,19 @@ void InitKernels(Napi::Env env, Napi::Object exports) {
 }  // namespace
 // ---- end of the elementwise/reduction/pooling/normalisation glue ----
 
+// Every op allocates its output, as in PyTorch. glibc would serve large blocks with fresh mmap pages
+// and unmap them when V8 frees them, so each new output page-faults its whole size again; keeping
+// freed blocks in the heap lets the next output reuse warm pages (like PyTorch's CPU allocator).
+void TuneAllocator() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TuneAllocator();
   InitKernels(env, exports);
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
