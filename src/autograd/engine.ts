@@ -5,7 +5,8 @@ import { enable_grad, no_grad } from './grad_mode.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
 import { check } from '../utils/check.js';
-import { gradientEdge } from '../ops/define.js';
+import { gradientEdge, OpNode } from '../ops/define.js';
+import { Storage as StorageClass } from '../tensor/storage.js';
 
 export interface BackwardOptions {
   retain_graph?: boolean | null;
@@ -61,17 +62,15 @@ function addGrads(a: Tensor | null, b: Tensor | null): Tensor | null {
 /** Counts, for every node reachable from the roots, how many edges point at it. */
 function countDependencies(roots: Node[]): Map<Node, number> {
   const deps = new Map<Node, number>();
-  const seen = new Set<Node>(roots);
   const stack = [...roots];
+  for (const r of roots) deps.set(r, 0);
   while (stack.length > 0) {
     const n = stack.pop() as Node;
     for (const [next] of n.next_functions) {
       if (next === null) continue;
-      deps.set(next, (deps.get(next) ?? 0) + 1);
-      if (!seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
+      const d = deps.get(next);
+      deps.set(next, d === undefined ? 1 : d + 1);
+      if (d === undefined) stack.push(next);
     }
   }
   return deps;
@@ -102,12 +101,65 @@ function runHooks(hooks: ((g: Tensor) => Tensor | null | undefined | void)[], g:
   return cur;
 }
 
+let nextRun = 0;
+
+/**
+ * Which gradients the engine may hand to a leaf as its .grad without copying: those in a
+ * storage it created during this run and delivered exactly once, while no user code (hooks,
+ * custom Functions) has seen gradients yet. This is PyTorch's AccumulateGrad stealing a
+ * gradient nobody else references (use_count check in accumulate_grad.h), made safe without
+ * reference counts.
+ */
+class Ownership {
+  private readonly run = nextRun++;
+  private readonly firstId = StorageClass.nextId();
+  private userCodeSeen = false;
+
+  // Counted on the storage itself: a map would keep every gradient of the pass alive (or, as
+  // a WeakMap, cost more than the copies it saves on small tensors).
+  delivered(t: Tensor): void {
+    const s = t._storage;
+    if (s.id < this.firstId) return;
+    if (s._run !== this.run) {
+      s._run = this.run;
+      s._deliveries = 0;
+    }
+    s._deliveries++;
+  }
+
+  /** Called for every node before it runs: user code may keep references to gradients. */
+  visit(node: Node): void {
+    if (this.userCodeSeen) return;
+    const builtin = node instanceof AccumulateGrad || (node instanceof OpNode && !node.userCode);
+    if (!builtin || node._tensorPreHooks || node._retained || node._preHooks || node._postHooks) {
+      this.userCode();
+    }
+  }
+
+  /** From now on nothing is taken over: user code (a hook) is about to see gradients. */
+  userCode(): void {
+    this.userCodeSeen = true;
+  }
+
+  /** True if `g` can become `.grad` as is: ours, single-use, dense and exactly its own storage. */
+  owns(g: Tensor): boolean {
+    const s = g._storage;
+    return !this.userCodeSeen && s.id >= this.firstId && s._run === this.run && s._deliveries === 1 &&
+      g._offset === 0 && s.length === g.numel() && g.is_contiguous();
+  }
+}
+
 /** Sums `grad` into a leaf's .grad (AccumulateGrad), after the leaf's own hooks. */
-function accumulate(node: AccumulateGrad, grad: Tensor, createGraph: boolean): void {
+function accumulate(node: AccumulateGrad, grad: Tensor, createGraph: boolean, own: Ownership | null): void {
   const v = node.variable;
-  const g = runHooks(v._leafHooks, grad);
+  const hooks = v._leafHooks !== null && v._leafHooks.length > 0 ? v._leafHooks : null;
+  if (hooks !== null) own?.userCode();
+  const g = hooks !== null ? runHooks(hooks, grad) : grad;
   if (v._grad === null) {
-    v._grad = createGraph ? g : g.detach().clone();
+    if (createGraph) v._grad = g;
+    // The same values and layout a clone would give, in the engine's own fresh memory.
+    else if (own !== null && own.owns(g)) v._grad = new TensorClass(g._storage, g._shape);
+    else v._grad = g.detach().clone();
   } else if (createGraph) {
     v._grad = v._grad.add(g);
   } else {
@@ -128,6 +180,7 @@ interface Capture {
 export function runEngine(
   roots: Tensor[], grads: Tensor[], keepGraph: boolean, createGraph: boolean, captures: Capture[] | null,
 ): (Tensor | null)[] {
+  const own = captures || createGraph ? null : new Ownership();
   const rootEdges = roots.map((r) => gradientEdge(r));
   const rootNodes = rootEdges.map(([n]) => n).filter((n): n is Node => n !== null);
   const deps = countDependencies(rootNodes);
@@ -142,7 +195,12 @@ export function runEngine(
       buf = new Array<Tensor | null>(node.num_outputs).fill(null);
       buffers.set(node, buf);
     }
-    buf[nr] = addGrads(buf[nr], g);
+    const prev = buf[nr];
+    buf[nr] = addGrads(prev, g);
+    if (own !== null && g !== null) {
+      own.delivered(g);
+      if (prev !== null) own.delivered(buf[nr] as Tensor);
+    }
   };
   rootEdges.forEach(([n, nr], i) => {
     if (n !== null) deliver(n, nr, grads[i]);
@@ -158,12 +216,17 @@ export function runEngine(
   };
 
   const processNode = (node: Node, inputs: (Tensor | null)[]) => {
-    for (const [nr, hooks] of node._tensorPreHooks) {
-      if (inputs[nr] !== null && hooks.length > 0) inputs[nr] = runHooks(hooks, inputs[nr] as Tensor);
+    own?.visit(node);
+    if (node._tensorPreHooks) {
+      for (const [nr, hooks] of node._tensorPreHooks) {
+        if (inputs[nr] !== null && hooks.length > 0) inputs[nr] = runHooks(hooks, inputs[nr] as Tensor);
+      }
     }
-    for (const [nr, ref] of node._retained) {
-      const t = ref.deref();
-      if (t && inputs[nr] !== null) t._grad = createGraph ? inputs[nr] : (inputs[nr] as Tensor).detach().clone();
+    if (node._retained) {
+      for (const [nr, ref] of node._retained) {
+        const t = ref.deref();
+        if (t && inputs[nr] !== null) t._grad = createGraph ? inputs[nr] : (inputs[nr] as Tensor).detach().clone();
+      }
     }
     if (captures) {
       captures.forEach((c, i) => {
@@ -177,27 +240,36 @@ export function runEngine(
           if (c.node === node) captured[i] = addGrads(captured[i], inputs[0]);
         });
       } else if (inputs[0] !== null) {
-        accumulate(node, inputs[0], createGraph);
+        accumulate(node, inputs[0], createGraph, own);
       }
     } else if (!needed || needed.has(node)) {
-      let gin = inputs;
-      for (const h of node._preHooks) gin = h(gin) ?? gin;
-      outs = inputs.some((g) => g !== null) ? node.apply(gin) : node.next_functions.map(() => null);
-      for (const h of node._postHooks) outs = h(outs, gin) ?? outs;
+      outs = applyNode(node, inputs);
       if (!keepGraph) node.release();
     }
-    node.next_functions.forEach(([next, nr], i) => {
-      if (next === null) return;
-      if (outs[i] !== undefined && outs[i] !== null) deliver(next, nr, outs[i]);
+    const edges = node.next_functions;
+    for (let i = 0; i < edges.length; i++) {
+      const [next, nr] = edges[i];
+      if (next === null) continue;
+      const g = outs[i];
+      if (g !== undefined && g !== null) deliver(next, nr, g);
       const left = (deps.get(next) as number) - 1;
       deps.set(next, left);
       if (left === 0) queue.push(next);
-    });
+    }
   };
 
   if (createGraph) enable_grad(body);
   else no_grad(body);
   return captured;
+}
+
+/** Runs a node's pre-hooks, its backward and its post-hooks. */
+function applyNode(node: Node, inputs: (Tensor | null)[]): (Tensor | null)[] {
+  let gin = inputs;
+  if (node._preHooks) for (const h of node._preHooks) gin = h(gin) ?? gin;
+  let outs = inputs.some((g) => g !== null) ? node.apply(gin) : node.next_functions.map(() => null);
+  if (node._postHooks) for (const h of node._postHooks) outs = h(outs, gin) ?? outs;
+  return outs;
 }
 
 function defaultGrad(t: Tensor, g: Tensor | null | undefined): Tensor {

@@ -7,7 +7,7 @@ import { broadcastShapes } from '../tensor/view.js';
 import { check } from '../utils/check.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { defineOp } from './define.js';
-import { castScalar, kv, kvAs, storeKind } from './util.js';
+import { castScalar, kv, kvAs, sameShape, storeKind } from './util.js';
 import { toTensorLike, scalarTensor } from './scalar.js';
 
 type Operand = Tensor | number;
@@ -20,20 +20,20 @@ function operand(x: TensorOrScalar): Tensor | number {
 /** Runs a binary kernel into a new tensor: computes in `compute`, stores as `outDtype`. */
 export function binaryKernel(op: BinaryOp, a: Operand, b: Operand, compute: DType, outDtype: DType): Tensor {
   if (a instanceof Tensor && b instanceof Tensor) {
-    const shape = broadcastShapes(a._shape, b._shape);
-    const out = Tensor._empty(shape, outDtype);
+    const shape = sameShape(a._shape, b._shape) ? a._shape : broadcastShapes(a._shape, b._shape);
+    const out = Tensor._uninit(shape, outDtype);
     K().binary(op, kvAs(asCompute(a, compute), shape), kvAs(asCompute(b, compute), shape), out._storage.data,
       storeKind(outDtype));
     return out;
   }
   if (a instanceof Tensor) {
-    const out = Tensor._empty(a._shape, outDtype);
+    const out = Tensor._uninit(a._shape, outDtype);
     K().binaryScalar(op, kv(asCompute(a, compute)), castScalar(b as number, compute), out._storage.data,
       storeKind(outDtype), false);
     return out;
   }
   const bt = b as Tensor;
-  const out = Tensor._empty(bt._shape, outDtype);
+  const out = Tensor._uninit(bt._shape, outDtype);
   K().binaryScalar(op, kv(asCompute(bt, compute)), castScalar(a, compute), out._storage.data,
     storeKind(outDtype), true);
   return out;
@@ -42,12 +42,18 @@ export function binaryKernel(op: BinaryOp, a: Operand, b: Operand, compute: DTyp
 /** Rounds a float64 operand to float32 first when the op computes in float32, as ATen casts. */
 function asCompute(t: Tensor, compute: DType): Tensor {
   if (t.dtype === compute || !(t.dtype.rank > compute.rank && compute.is_floating_point)) return t;
-  const out = Tensor._empty(t._shape, compute);
+  const out = Tensor._uninit(t._shape, compute);
   K().copy(kv(t), kv(out), storeKind(compute));
   return out;
 }
 
 function promoted(a: TensorOrScalar, b: TensorOrScalar): DType {
+  // The common cases, decided as result_type would without building its operand list.
+  if (a instanceof Tensor) {
+    if (b instanceof Tensor ? b.dtype === a.dtype : a.dtype.is_floating_point && typeof b === 'number') {
+      return a.dtype;
+    }
+  }
   return resultType([a, b]);
 }
 
@@ -371,7 +377,7 @@ const whereImpl = defineOp({
     const at = a instanceof Tensor ? a : scalarTensor(a, dt);
     const bt = b instanceof Tensor ? b : scalarTensor(b, dt);
     const shape = broadcastShapes(cond._shape, at._shape, bt._shape);
-    const out = Tensor._empty(shape, dt);
+    const out = Tensor._uninit(shape, dt);
     K().where(kvAs(cond, shape), kvAs(at, shape), kvAs(bt, shape), out._storage.data, storeKind(dt));
     return out;
   },

@@ -20,7 +20,8 @@ function legacy(t: Tensor): string {
 function bmmKernel(a: Tensor, b: Tensor): Tensor {
   const [B, M, Kd] = a._shape;
   const N = b._shape[2];
-  const out = Tensor._empty([B, M, N], resultType([a, b]));
+  // gemm without accumulate writes every element of C (zeros when the inner dim is empty).
+  const out = Tensor._uninit([B, M, N], resultType([a, b]));
   K().gemm(B, M, N, Kd,
     a._storage.data, a._offset, a._strides[0], a._strides[1], a._strides[2],
     b._storage.data, b._offset, b._strides[0], b._strides[1], b._strides[2],

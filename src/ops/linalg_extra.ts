@@ -15,7 +15,8 @@ const addmmOp = defineOp({
     ctx.save_for_backward(m1, m2);
     const [n, k] = m1._shape;
     const p = m2._shape[1];
-    const out = Tensor._empty([n, p], m1.dtype);
+    // With beta != 0 the copy of input writes every element before gemm accumulates.
+    const out = beta !== 0 ? Tensor._uninit([n, p], m1.dtype) : Tensor._empty([n, p], m1.dtype);
     const od = out._storage.data;
     // beta == 0 ignores input entirely (NaN in it does not propagate), as PyTorch documents.
     if (beta !== 0) {
@@ -27,7 +28,7 @@ const addmmOp = defineOp({
         m2._storage.data, m2._offset, 0, m2._strides[0], m2._strides[1], od, 0, true);
       return out;
     }
-    const prod = Tensor._empty([n, p], m1.dtype);
+    const prod = Tensor._uninit([n, p], m1.dtype);
     const pd = prod._storage.data;
     K().gemm(1, n, p, k, m1._storage.data, m1._offset, 0, m1._strides[0], m1._strides[1],
       m2._storage.data, m2._offset, 0, m2._strides[0], m2._strides[1], pd, 0, false);

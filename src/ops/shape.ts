@@ -298,7 +298,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 const cloneImpl = defineOp({
   name: 'CloneBackward0',
   forward(_ctx, x: Tensor) {
-    const out = Tensor._empty(x._shape, x.dtype);
+    const out = Tensor._uninit(x._shape, x.dtype);
     K().copy(kv(x), kv(out), storeKind(x.dtype));
     return out;
   },
@@ -315,7 +315,7 @@ const toImpl = defineOp({
   forward(ctx, x: Tensor, dtype: string) {
     ctx.dtype = x.dtype;
     const d = toDType(dtype as DTypeLike);
-    const out = Tensor._empty(x._shape, d);
+    const out = Tensor._uninit(x._shape, d);
     K().copy(kv(x), kv(out), storeKind(d));
     return out;
   },

@@ -9,7 +9,7 @@ import { pow, where } from './binary.js';
 
 /** Runs a unary kernel into a new tensor of dtype `out`. */
 export function unaryKernel(op: UnaryOp, x: Tensor, out: DType): Tensor {
-  const y = Tensor._empty(x._shape, out);
+  const y = Tensor._uninit(x._shape, out);
   K().unary(op, kv(x), y._storage.data, storeKind(out));
   return y;
 }

@@ -14,6 +14,7 @@ export function kv(t: Tensor): View {
 
 /** A tensor as a kernel view broadcast to `shape`. */
 export function kvAs(t: Tensor, shape: readonly number[]): View {
+  if (sameShape(t._shape, shape)) return kv(t);
   return { data: t._storage.data, shape, strides: broadcastStrides(t._shape, t._strides, shape), offset: t._offset };
 }
 
@@ -46,6 +47,14 @@ export function castScalar(v: number | boolean, d: DType): number {
     default:
       return Math.trunc(x);
   }
+}
+
+/** True if two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function isTensor(x: unknown): x is Tensor {

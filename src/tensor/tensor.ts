@@ -56,9 +56,9 @@ export class Tensor {
   _requires_grad = false;
   _grad: Tensor | null = null;
   _retains_grad = false;
-  _accumulator: WeakRef<AccumulateGrad> | null = null;
+  _accumulator: AccumulateGrad | null = null;
   /** Hooks of a leaf tensor, run before its gradient is accumulated. */
-  _leafHooks: GradHook[] = [];
+  _leafHooks: GradHook[] | null = null;
 
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this._storage = storage;
@@ -71,6 +71,11 @@ export class Tensor {
   /** A new contiguous tensor over fresh zeroed memory (internal; users call torch.zeros). */
   static _empty(shape: readonly number[], dtype: DType = float32): Tensor {
     return new Tensor(new Storage(dtype.alloc(numelOf(shape)), dtype), shape);
+  }
+
+  /** A new contiguous tensor for a kernel to overwrite entirely: its memory may not be zeroed. */
+  static _uninit(shape: readonly number[], dtype: DType = float32): Tensor {
+    return new Tensor(new Storage(dtype.allocUninit(numelOf(shape)), dtype), shape);
   }
 
   static _zeros(shape: readonly number[], dtype: DType = float32): Tensor {
@@ -214,14 +219,14 @@ export class Tensor {
     this._output_nr = outputNr;
   }
 
-  /** The AccumulateGrad node of a leaf (kept alive by the graph that uses it). */
+  /**
+   * The AccumulateGrad node of a leaf. PyTorch holds it weakly and makes a new one once no
+   * graph uses it; holding it strongly behaves as if the GC had not collected it yet, and
+   * avoids a WeakRef per leaf per step (slow to make, and kept alive until the current job
+   * ends, so a synchronous training loop piled them up).
+   */
   _gradAccumulator(): AccumulateGrad {
-    let acc = this._accumulator?.deref();
-    if (!acc) {
-      acc = new AccumulateGrad(this);
-      this._accumulator = new WeakRef(acc);
-    }
-    return acc;
+    return (this._accumulator ??= new AccumulateGrad(this));
   }
 
   /** Shapes a backward gradient to an input's shape and dtype (engine's validate_outputs). */
@@ -258,14 +263,15 @@ export class Tensor {
       () => "cannot register a hook on a tensor that doesn't require gradient",
     );
     if (this.grad_fn) {
-      const hooks = this.grad_fn._tensorPreHooks;
+      const hooks = (this.grad_fn._tensorPreHooks ??= new Map());
       const list = hooks.get(this._output_nr) ?? [];
       hooks.set(this._output_nr, list);
       list.push(hook);
       return { remove: () => removeItem(list, hook) };
     }
-    this._leafHooks.push(hook);
-    return { remove: () => removeItem(this._leafHooks, hook) };
+    const leafHooks = (this._leafHooks ??= []);
+    leafHooks.push(hook);
+    return { remove: () => removeItem(leafHooks, hook) };
   }
 
   /** Keeps .grad for this non-leaf tensor after backward. */
@@ -273,7 +279,7 @@ export class Tensor {
     check(this.requires_grad, () => "can't retain_grad on Tensor that has requires_grad=False");
     if (this.is_leaf || this._retains_grad) return;
     this._retains_grad = true;
-    this.grad_fn!._retained.set(this._output_nr, new WeakRef(this));
+    (this.grad_fn!._retained ??= new Map()).set(this._output_nr, new WeakRef(this));
   }
 
   get retains_grad(): boolean {

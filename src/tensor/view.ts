@@ -143,11 +143,14 @@ export function computeViewStrides(
 
 /** Normalises a list of dims (possibly negative) and checks for repeats. */
 export function wrapDims(dims: readonly number[], ndim: number): number[] {
-  const out = dims.map((d) => wrapDim(d, ndim));
-  const seen = new Set<number>();
-  for (const d of out) {
-    check(!seen.has(d), () => `dim ${d} appears multiple times in the list of dims`);
-    seen.add(d);
+  const out = new Array<number>(dims.length);
+  for (let i = 0; i < dims.length; i++) out[i] = wrapDim(dims[i], ndim);
+  // Dim lists are short: a scan is cheaper than a Set.
+  for (let i = 1; i < out.length; i++) {
+    const d = out[i];
+    for (let j = 0; j < i; j++) {
+      if (out[j] === d) check(false, () => `dim ${d} appears multiple times in the list of dims`);
+    }
   }
   return out;
 }

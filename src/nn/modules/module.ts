@@ -67,13 +67,12 @@ export interface ItemHooks {
 
 const INT_KEY = /^-?(0|[1-9]\d*)$/;
 
-function raw(m: Module): Module {
-  return (m as unknown as Internals)[TARGET];
-}
+const raw = (m: Module): Module => (m as unknown as Internals)[TARGET];
 
 function lookup(t: Module, name: string): { found: boolean; value: unknown } {
-  const map = ([t._parameters, t._buffers, t._modules] as Map<string, unknown>[]).find((m) => m.has(name));
-  return { found: map !== undefined, value: map?.get(name) };
+  const map: Map<string, unknown> = t._parameters.has(name) ? t._parameters : t._buffers.has(name) ? t._buffers
+    : t._modules;
+  return { found: map.has(name), value: map.get(name) };
 }
 
 const traps: ProxyHandler<Module> = {
@@ -715,8 +714,8 @@ export class Module {
   _call_impl(...args: unknown[]): unknown {
     const t = raw(this);
     const forward = Reflect.get(t, 'forward', this) as (...a: unknown[]) => unknown;
-    const bwHooks = this._backward_hooks.size > 0 || this._backward_pre_hooks.size > 0;
-    if (!bwHooks && this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0) {
+    const bwHooks = t._backward_hooks.size > 0 || t._backward_pre_hooks.size > 0;
+    if (!bwHooks && t._forward_pre_hooks.size === 0 && t._forward_hooks.size === 0) {
       return forward.apply(this, args);
     }
     let input = args;
