@@ -17,6 +17,7 @@ import { ValueError } from '../ops/normalization.js';
 import { index_select, masked_select } from '../ops/advanced_index.js';
 import { contig } from '../ops/convolution.js';
 import { warn } from '../utils/warnings.js';
+import { isOpts, kwargs } from '../utils/kwargs.js';
 
 export { conv2d } from '../ops/convolution.js';
 export type { Conv2dOptions } from '../ops/convolution.js';
@@ -24,20 +25,6 @@ export { max_pool2d, max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d } 
 export type { MaxPool2dOptions, AvgPool2dOptions } from '../ops/pooling.js';
 export { batch_norm, layer_norm } from '../ops/normalization.js';
 export type { BatchNormOptions, LayerNormOptions } from '../ops/normalization.js';
-
-function isOpts(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
-}
-
-/** Merges positional arguments named `names` with a trailing options object. */
-function kwargs<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (isOpts(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
-}
 
 /**
  * y = input @ weight^T + bias. A 2-D input with a bias is one addmm (AddmmBackward0), a
@@ -77,7 +64,6 @@ export function sigmoid(input: Tensor): Tensor {
 export function tanh(input: Tensor): Tensor {
   return tanhOp(input);
 }
-
 
 /** The dim an implicit softmax uses (0 for 0-, 1- and 3-D input, else 1), with PyTorch's warning. */
 function implicitDim(name: string, ndim: number): number {
@@ -323,7 +309,6 @@ function crossEntropyProbs(input: Tensor, target: Tensor, w: Tensor | null, redu
   if (reduction === 'sum') return prod.sum().neg();
   return divScalar(prod.sum().neg(), input.numel() / C);
 }
-
 
 /**
  * Cross entropy between logits [N, C, ...] and class indices [N, ...] (or class probabilities

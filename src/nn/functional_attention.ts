@@ -11,24 +11,11 @@ import { matmul, bmm } from '../ops/linalg.js';
 import { baddbmm } from '../ops/misc.js';
 import { cat } from '../ops/shape.js';
 import { dropout, linear, softmax } from './functional.js';
+import { kwargs } from '../utils/kwargs.js';
 
 /** Python's AssertionError: PyTorch's attention code checks shapes with `assert`. */
 export class AssertionError extends Error {
   override name = 'AssertionError';
-}
-
-function isOpts(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
-}
-
-/** Merges positional arguments named `names` with a trailing options object. */
-function kwargs<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (isOpts(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
 }
 
 /** A Python tuple of ints as PyTorch prints it in f-strings: (3, 4). */

@@ -11,6 +11,7 @@ import { ValueError } from '../ops/normalization.js';
 import type { Generator } from '../random/generator.js';
 import { check } from '../utils/check.js';
 import { warn } from '../utils/warnings.js';
+import { kwargs } from '../utils/kwargs.js';
 
 export type FanMode = 'fan_in' | 'fan_out';
 export type Nonlinearity =
@@ -19,18 +20,6 @@ export type Nonlinearity =
 
 interface GenOpt {
   generator?: Generator | null;
-}
-
-
-/** Merges positional arguments named `names` with a trailing options object. */
-function kwargs<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    const isOpts = v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
-    if (isOpts) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
 }
 
 function genOf(o: GenOpt): { generator?: Generator } {

@@ -8,6 +8,7 @@ import { check } from '../utils/check.js';
 import {
   adaptive_avg_pool2d, adaptive_max_pool2d_with_indices, adaptiveSizes, avg_pool2d, max_pool2d_with_indices,
 } from './pooling.js';
+import { kwargs as merge } from '../utils/kwargs.js';
 
 export type IntOrSingle = number | readonly number[];
 
@@ -31,15 +32,6 @@ export interface AvgPool1dOptions {
 }
 
 type Arg<O> = IntOrSingle | boolean | null | undefined | O;
-
-function merge<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
-}
 
 const list = (v: IntOrSingle): number[] => (typeof v === 'number' ? [v] : v.slice());
 

@@ -12,33 +12,10 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.nn.modules.module import _addindent
 
-from common import enc, write_fixture
+from common import enc, write_fixture, use_2x_module_list_repr
 
-
-def modulelist_repr_2x(self):
-    # PyTorch 2.x's ModuleList.__repr__ folds runs of identical entries into `(0-1): 2 x ...`;
-    # 1.13 prints each entry. This is 2.x's code.
-    reprs = [repr(item) for item in self]
-    if len(reprs) == 0:
-        return self._get_name() + "()"
-    ranges = [[0, 0]]
-    blocks = [reprs[0]]
-    for i, r in enumerate(reprs[1:], 1):
-        if r == blocks[-1]:
-            ranges[-1][1] += 1
-            continue
-        ranges.append([i, i])
-        blocks.append(r)
-    lines = []
-    for (s, e), b in zip(ranges, blocks):
-        local = f"({s}): {b}" if s == e else f"({s}-{e}): {e - s + 1} x {b}"
-        lines.append(_addindent(local, 2))
-    return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
-
-
-nn.ModuleList.__repr__ = modulelist_repr_2x
+use_2x_module_list_repr()  # 2.x prints repeated blocks folded; 1.13 does not
 
 DT = {"float32": torch.float32, "float64": torch.float64}
 

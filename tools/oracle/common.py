@@ -69,3 +69,29 @@ def write_fixture(name, payload, script):
         json.dump(doc, f, allow_nan=False, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {os.path.relpath(path, ROOT)}", file=sys.stderr)
+
+
+def use_2x_module_list_repr():
+    """Makes ModuleList print as PyTorch 2.x does: runs of equal entries fold into
+    `(0-1): 2 x Block(...)`, where 1.13 prints every entry. This is 2.x's ModuleList.__repr__."""
+    from torch.nn.modules.module import _addindent
+
+    def module_list_repr(self):
+        reprs = [repr(item) for item in self]
+        if len(reprs) == 0:
+            return self._get_name() + "()"
+        ranges = [[0, 0]]
+        blocks = [reprs[0]]
+        for i, r in enumerate(reprs[1:], 1):
+            if r == blocks[-1]:
+                ranges[-1][1] += 1
+                continue
+            ranges.append([i, i])
+            blocks.append(r)
+        lines = []
+        for (s, e), b in zip(ranges, blocks):
+            local = f"({s}): {b}" if s == e else f"({s}-{e}): {e - s + 1} x {b}"
+            lines.append(_addindent(local, 2))
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+    torch.nn.ModuleList.__repr__ = module_list_repr

@@ -16,9 +16,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch.nn.modules.module import _addindent
 
-from common import enc, num, write_fixture
+from common import enc, num, write_fixture, use_2x_module_list_repr
 from seed_models import LeNet, doubleConv
 
 N_SAMPLES = 32
@@ -50,30 +49,7 @@ def state_fp(model):
     return {k: fp(v) for k, v in model.state_dict().items()}
 
 
-def _module_list_repr_2x(self):
-    """PyTorch 2.x's ModuleList.__repr__ (1.13 lacks it): runs of equal entries fold into
-    `(0-1): 2 x Block(...)`."""
-    list_of_reprs = [repr(item) for item in self]
-    if len(list_of_reprs) == 0:
-        return self._get_name() + "()"
-    start_end_indices = [[0, 0]]
-    repeated_blocks = [list_of_reprs[0]]
-    for i, r in enumerate(list_of_reprs[1:], 1):
-        if r == repeated_blocks[-1]:
-            start_end_indices[-1][1] += 1
-            continue
-        start_end_indices.append([i, i])
-        repeated_blocks.append(r)
-    lines = []
-    for (start_id, end_id), b in zip(start_end_indices, repeated_blocks):
-        local_repr = f"({start_id}): {b}"
-        if start_id != end_id:
-            local_repr = f"({start_id}-{end_id}): {end_id - start_id + 1} x {b}"
-        lines.append(_addindent(local_repr, 2))
-    return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
-
-
-nn.ModuleList.__repr__ = _module_list_repr_2x
+use_2x_module_list_repr()  # 2.x prints repeated blocks folded; 1.13 does not
 
 
 # ---- UNet from the seed's doubleConv (examples/models/unet.ts) ----

@@ -9,6 +9,7 @@ import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { AssertionError, _canonical_mask, _none_or_dtype, multi_head_attention_forward }
   from '../functional_attention.js';
+import { kwargs as merge } from '../../utils/kwargs.js';
 
 /** A Linear that PyTorch's quantization leaves alone; the out_proj of MultiheadAttention. */
 export class NonDynamicallyQuantizableLinear extends Linear {}
@@ -39,19 +40,6 @@ const FWD_NAMES = [
 ] as const;
 
 type ForwardArg = Tensor | boolean | null | undefined | MultiheadAttentionForwardOptions;
-
-function isOpts(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !(v instanceof Tensor);
-}
-
-function merge<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (isOpts(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
-}
 
 /**
  * nn.MultiheadAttention(embed_dim, num_heads, dropout=0, bias=true, add_bias_kv=false,

@@ -17,6 +17,7 @@ import { deepcopy } from '../../utils/copy.js';
 import * as F from '../functional.js';
 import * as init from '../init.js';
 import { _canonical_mask, _none_or_dtype } from '../functional_attention.js';
+import { kwargs as merge } from '../../utils/kwargs.js';
 
 /** transformer.py's _get_clones: a ModuleList of n deep copies, so every layer starts identical. */
 export function _get_clones<M extends Module>(module: M, n: number): ModuleList<M> {
@@ -61,19 +62,6 @@ export function _detect_is_causal_mask(mask: Tensor | null, is_causal: boolean |
     makeCausal = same && Boolean(mask.eq(causal).all().item());
   }
   return makeCausal;
-}
-
-function isOpts(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !(v instanceof Tensor) && !(v instanceof Module);
-}
-
-function merge<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (isOpts(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
 }
 
 // ---- TransformerEncoderLayer --------------------------------------------------------------------
@@ -302,7 +290,6 @@ export class TransformerEncoder extends Module {
     return this.norm ? this.norm.forward(output) as Tensor : output;
   }
 }
-
 
 // ---- TransformerDecoderLayer --------------------------------------------------------------------
 
