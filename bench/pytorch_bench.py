@@ -2,6 +2,7 @@
 # Protocol: one JSON object per stdin line {"id": ..., "seconds": s, "min_reps": n}; answers one JSON
 # line {"id": ..., "times": [ms, ...]}. The first line out is {"torch": version, "threads": n}.
 import json
+import os
 import sys
 import time
 
@@ -9,42 +10,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# The seed's models, as the oracle defines them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "oracle"))
+from seed_models import LeNet, doubleConv  # noqa: E402
+
 threads = int(sys.argv[1])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-
-
-class doubleConv(nn.Module):
-    def __init__(self, in_channel, out_channel):
-        super().__init__()
-        self.doubleconv = nn.Sequential(
-            nn.Conv2d(in_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(out_channel, out_channel, kernel_size=3, padding=1),
-            nn.BatchNorm2d(out_channel),
-            nn.ReLU(inplace=True),
-        )
-
-    def forward(self, x):
-        return self.doubleconv(x)
-
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
-        )
-        self.classifiter = nn.Sequential(
-            nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
-        )
-
-    def forward(self, x):
-        x = self.features(x)
-        x = x.view(-1, 16 * 5 * 5)
-        return self.classifiter(x)
 
 
 def matmul(n):
