@@ -14,7 +14,7 @@ if (process.env.TSTORCH_SKIP_NATIVE_BUILD) {
 const prefix = resolve(dirname(process.execPath), '..');
 const nodedir = process.env.npm_config_nodedir
   || (existsSync(resolve(prefix, 'include/node/node_api.h')) ? prefix : undefined);
-const gypArgs = ['rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
+const gypArgs = ['rebuild', '--jobs=max', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
 const bundled = resolve(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
 const gyp = process.env.npm_config_node_gyp || (existsSync(bundled) ? bundled : undefined);
 const [cmd, args] = gyp ? [process.execPath, [gyp, ...gypArgs]] : ['node-gyp', gypArgs];
