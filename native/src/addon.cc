@@ -17,6 +17,7 @@
 #include "reduce.h"
 #include "pool.h"
 #include "norm.h"
+#include "threshold.h"
 
 namespace tstorch {
 
@@ -437,7 +438,15 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// thresholdBackward(g, gOff, gStride, x, xOff, n, threshold, out): one float dtype for all three arrays
+Napi::Value ThresholdBackward(const Napi::CallbackInfo& info) {
+  const double th = info[6].As<Napi::Number>().DoubleValue();
+  TS_FLOAT_DISPATCH(0, tstorch::thresholdBackward(At<T>(info, 0, 1), I(info, 2) == 0, At<T>(info, 3, 4),
+                                                  I(info, 5), th, At<T>(info, 7)))
+}
+
 void InitKernels(Napi::Env env, Napi::Object exports) {
+  exports.Set("thresholdBackward", Napi::Function::New(env, ThresholdBackward));
   exports.Set("batchNormStats", Napi::Function::New(env, BatchNormStats));
   exports.Set("batchNormApply", Napi::Function::New(env, BatchNormApply));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));

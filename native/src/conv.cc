@@ -340,61 +340,83 @@ void backwardWeightIm2col(const ConvGeom& g, const T* x, const T* gOut, T* gW) {
   }
 }
 
-/** Weight gradient of a stride-1 convolution: dot products of gOut rows with image windows. */
+/**
+ * Weight gradient of a stride-1 convolution: dot products of gOut rows with image windows. The
+ * gOut rows are padded with zeros to a multiple of DOT_LANES so every dot runs in whole vectors,
+ * and the sums stay in vector lanes until the end (small planes, as in LeNet, made the tails and
+ * horizontal sums of per-image dots cost more than the products).
+ */
 template <typename T>
 void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) {
   const Kernels<T>& kr = kernelsFor(T());
   const Direct g = forwardDirect(cg);
   const int64_t Cg = g.Cin / g.groups, Og = g.Cout / g.groups, K = g.K(), plane = g.plane();
   const int64_t P = g.positions(), Wp = g.Wp(), L = g.Hout * g.Wout;
-  const int64_t imgPad = g.Cin * plane + Wp + 64, outPad = g.Cout * P;
+  const int64_t Pv = (P + DOT_LANES - 1) / DOT_LANES * DOT_LANES;
+  // The windows read up to Pv - P positions past a row's end: inside the zeroed slack of imgPad.
+  const int64_t imgPad = g.Cin * plane + Wp + 64, outPad = g.Cout * Pv;
   const int64_t chunk = std::max<int64_t>(1, std::min(g.N, kPadBudget / (imgPad + outPad)));
   const std::vector<int64_t> offs = tapOffsets(g);
-  const int64_t oTiles = (Og + DOT_M - 1) / DOT_M, kTiles = (K + DOT_N - 1) / DOT_N;
+  // A DOT_M x DOT_N tile of (gOut rows, taps) or its transpose, whichever wastes fewer products
+  // on the partial tiles at the edges (LeNet's 6 output channels fit 6 x 4 exactly).
+  const auto padded = [](int64_t v, int64_t m) { return (v + m - 1) / m * m; };
+  const bool tr = padded(Og, DOT_N) * padded(K, DOT_M) < padded(Og, DOT_M) * padded(K, DOT_N);
+  const int TM = tr ? DOT_N : DOT_M, TN = tr ? DOT_M : DOT_N;
+  const auto dotAcc = tr ? kr.dotTileAccT : kr.dotTileAcc;
+  const int64_t oTiles = (Og + TM - 1) / TM, kTiles = (K + TN - 1) / TN;
+  constexpr int64_t kTileAcc = int64_t(DOT_M) * DOT_N * DOT_LANES;
   static thread_local Buffer<T> padBuf;
   T* buf = padBuf.get(std::min(chunk, g.N) * (imgPad + outPad));
   T* gbuf = buf + std::min(chunk, g.N) * imgPad;
+  // Each thread owns a range of (group, gOut rows, taps) tiles of gW, summed over every image.
+  const int64_t tiles = g.groups * oTiles * kTiles;
+  std::vector<T> sums(tiles * kTileAcc, T(0));
   for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
     const int64_t nb = std::min(chunk, g.N - n0);
     padImages(g, x, n0, nb, buf, imgPad);
     // gOut rows in the padded width, zeros in the extra columns, so they cancel the extra positions.
     parallelFor(nb * g.Cout, 8, [&](int64_t q0, int64_t q1) {
-      for (int64_t q = q0; q < q1; q++) padPlane(gOut + (n0 * g.Cout + q) * L, g.Hout, g.Wout, gbuf + q * P,
-                                                 g.Hout, Wp, 0, 0);
+      for (int64_t q = q0; q < q1; q++) {
+        padPlane(gOut + (n0 * g.Cout + q) * L, g.Hout, g.Wout, gbuf + q * Pv, g.Hout, Wp, 0, 0);
+        std::fill(gbuf + q * Pv + P, gbuf + (q + 1) * Pv, T(0));
+      }
     });
-    // Each thread owns a range of (group, gOut rows, taps) tiles of gW; position blocks outside
-    // the tile loop keep the block's rows of gOut and of the image in L2 across the tiles.
-    parallelFor(g.groups * oTiles * kTiles, 1, [&](int64_t t0, int64_t t1) {
-      std::vector<T> sums((t1 - t0) * DOT_M * DOT_N, T(0));
+    // Position blocks outside the tile loop keep the block's rows of gOut and of the image in L2.
+    parallelFor(tiles, 1, [&](int64_t t0, int64_t t1) {
       for (int64_t j = 0; j < nb; j++) {
-        for (int64_t p0 = 0; p0 < P; p0 += kDotBlock) {
-          const int64_t np = std::min(kDotBlock, P - p0);
+        for (int64_t p0 = 0; p0 < Pv; p0 += kDotBlock) {
+          const int64_t np = std::min(kDotBlock, Pv - p0);
           for (int64_t t = t0; t < t1; t++) {
             const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
-            const int rows = static_cast<int>(std::min<int64_t>(DOT_M, Og - ot * DOT_M));
-            const int cols = static_cast<int>(std::min<int64_t>(DOT_N, K - kt * DOT_N));
-            const T* a[DOT_M];
-            const T* b[DOT_N];
-            for (int i = 0; i < DOT_M; i++) {
-              a[i] = gbuf + (j * g.Cout + grp * Og + ot * DOT_M + std::min(i, rows - 1)) * P + p0;
+            const int rows = static_cast<int>(std::min<int64_t>(TM, Og - ot * TM));
+            const int cols = static_cast<int>(std::min<int64_t>(TN, K - kt * TN));
+            const T* a[DOT_M + DOT_N];
+            const T* b[DOT_M + DOT_N];
+            for (int i = 0; i < TM; i++) {
+              a[i] = gbuf + (j * g.Cout + grp * Og + ot * TM + std::min(i, rows - 1)) * Pv + p0;
             }
-            for (int i = 0; i < DOT_N; i++) {
-              b[i] = buf + j * imgPad + grp * Cg * plane + offs[kt * DOT_N + std::min(i, cols - 1)] + p0;
+            for (int i = 0; i < TN; i++) {
+              b[i] = buf + j * imgPad + grp * Cg * plane + offs[kt * TN + std::min(i, cols - 1)] + p0;
             }
-            kr.dotTile(np, a, b, sums.data() + (t - t0) * DOT_M * DOT_N);
+            dotAcc(np, a, b, sums.data() + t * kTileAcc);
           }
         }
       }
-      for (int64_t t = t0; t < t1; t++) {
-        const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
-        const int rows = static_cast<int>(std::min<int64_t>(DOT_M, Og - ot * DOT_M));
-        const int cols = static_cast<int>(std::min<int64_t>(DOT_N, K - kt * DOT_N));
-        for (int i = 0; i < rows; i++) {
-          T* d = gW + (grp * Og + ot * DOT_M + i) * K + kt * DOT_N;
-          for (int c = 0; c < cols; c++) d[c] += sums[(t - t0) * DOT_M * DOT_N + i * DOT_N + c];
-        }
-      }
     });
+  }
+  for (int64_t t = 0; t < tiles; t++) {
+    const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
+    const int rows = static_cast<int>(std::min<int64_t>(TM, Og - ot * TM));
+    const int cols = static_cast<int>(std::min<int64_t>(TN, K - kt * TN));
+    for (int i = 0; i < rows; i++) {
+      T* d = gW + (grp * Og + ot * TM + i) * K + kt * TN;
+      for (int c = 0; c < cols; c++) {
+        const T* lanes = sums.data() + t * kTileAcc + (i * TN + c) * DOT_LANES;
+        T s = 0;
+        for (int l = 0; l < DOT_LANES; l++) s += lanes[l];
+        d[c] += s;
+      }
+    }
   }
 }
 

@@ -40,7 +40,17 @@ struct Kernels {
   void (*axpy)(int64_t n, T alpha, const T* x, T* y);
   /** acc[0..n) = sum over k < K of w[k] * x[offs[k] + j] (one depthwise channel). */
   void (*dwRow)(int64_t n, int64_t K, const T* w, const T* x, const int64_t* offs, T* acc);
+  /**
+   * The dot products of dotTile kept as vector lanes: acc[(i*DOT_N + j)*DOT_LANES + l] += the lane-l
+   * partial sum of a[i] . b[j]; n must be a multiple of DOT_LANES (no tail, no horizontal sums).
+   */
+  void (*dotTileAcc)(int64_t n, const T* const* a, const T* const* b, T* acc);
+  /** dotTileAcc with the tile transposed: DOT_N rows of a by DOT_M rows of b. */
+  void (*dotTileAccT)(int64_t n, const T* const* a, const T* const* b, T* acc);
 };
+
+/** Lanes per pair in dotTileAcc's accumulator (a multiple of every instruction set's width). */
+constexpr int DOT_LANES = 16;
 
 /** A growable 64-byte-aligned scratch array (one per thread and use, kept between calls). */
 template <typename T>

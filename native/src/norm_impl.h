@@ -1,17 +1,38 @@
 // The body of the fused normalisation kernels, included once per instruction set by norm.cc inside
 // its own namespace and `#pragma GCC target` region (no include guard, no system headers here).
 
-/** Sum of f(p[i]) over n contiguous elements, in double with independent lanes. */
+// Eight doubles as one GCC vector: the lane sums below compile to full-width SIMD under each
+// instruction set (GCC left the earlier array-of-lanes form scalar).
+typedef double VD8 __attribute__((vector_size(64)));
+typedef float VF8 __attribute__((vector_size(32)));
+
+inline VD8 load8(const float* p) {
+  VF8 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, VD8);
+}
+inline VD8 load8(const double* p) {
+  VD8 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline double hsum(VD8 a, VD8 b) {
+  double s = 0;
+  for (int j = 0; j < 8; j++) s += a[j];
+  for (int j = 0; j < 8; j++) s += b[j];
+  return s;
+}
+
+/** Sum of f(p[i]) over n contiguous elements, in double with 16 independent lanes. */
 template <typename T, class F>
 inline double laneSum(const T* p, int64_t n, F f) {
-  constexpr int K = 16;
-  double lane[K] = {};
+  VD8 a = {}, b = {};
   int64_t i = 0;
-  for (; i + K <= n; i += K) {
-    for (int j = 0; j < K; j++) lane[j] += f(static_cast<double>(p[i + j]));
+  for (; i + 16 <= n; i += 16) {
+    a += f(load8(p + i));
+    b += f(load8(p + i + 8));
   }
-  double s = 0;
-  for (int j = 0; j < K; j++) s += lane[j];
+  double s = hsum(a, b);
   for (; i < n; i++) s += f(static_cast<double>(p[i]));
   return s;
 }
@@ -22,11 +43,11 @@ void bnStatsRange(const T* x, int64_t N, int64_t C, int64_t L, double* mean, dou
   const double count = static_cast<double>(N * L);
   for (int64_t c = c0; c < c1; c++) {
     double s = 0;
-    for (int64_t n = 0; n < N; n++) s += laneSum(x + (n * C + c) * L, L, [](double v) { return v; });
+    for (int64_t n = 0; n < N; n++) s += laneSum(x + (n * C + c) * L, L, [](auto v) { return v; });
     const double m = s / count;
     double ss = 0;
     for (int64_t n = 0; n < N; n++) {
-      ss += laneSum(x + (n * C + c) * L, L, [m](double v) { return (v - m) * (v - m); });
+      ss += laneSum(x + (n * C + c) * L, L, [m](auto v) { return (v - m) * (v - m); });
     }
     mean[c] = m;
     var[c] = ss / count;
@@ -49,32 +70,31 @@ void bnBackwardRange(const T* g, const T* x, int64_t N, int64_t C, int64_t L, co
                      const double* invstd, const double* scale, bool training, double* gsum, double* gdot,
                      T* gx, int64_t c0, int64_t c1) {
   const double count = static_cast<double>(N * L);
-  constexpr int K = 16;
   for (int64_t c = c0; c < c1; c++) {
     const double m = mean[c], is = invstd[c];
+    // d sums g * (x - m); the product with invstd is taken once per channel.
     double s = 0, d = 0;
     for (int64_t n = 0; n < N; n++) {
       const T* gp = g + (n * C + c) * L;
       const T* xp = x + (n * C + c) * L;
-      double ls[K] = {}, ld[K] = {};
+      VD8 s0 = {}, s1 = {}, d0 = {}, d1 = {};
       int64_t i = 0;
-      for (; i + K <= L; i += K) {
-        for (int j = 0; j < K; j++) {
-          const double gv = gp[i + j];
-          ls[j] += gv;
-          ld[j] += gv * ((static_cast<double>(xp[i + j]) - m) * is);
-        }
+      for (; i + 16 <= L; i += 16) {
+        const VD8 g0 = load8(gp + i), g1 = load8(gp + i + 8);
+        s0 += g0;
+        s1 += g1;
+        d0 += g0 * (load8(xp + i) - m);
+        d1 += g1 * (load8(xp + i + 8) - m);
       }
-      for (int j = 0; j < K; j++) {
-        s += ls[j];
-        d += ld[j];
-      }
+      s += hsum(s0, s1);
+      d += hsum(d0, d1);
       for (; i < L; i++) {
         const double gv = gp[i];
         s += gv;
-        d += gv * ((static_cast<double>(xp[i]) - m) * is);
+        d += gv * (static_cast<double>(xp[i]) - m);
       }
     }
+    d *= is;
     gsum[c] = s;
     gdot[c] = d;
     if (gx == nullptr) continue;
@@ -85,9 +105,10 @@ void bnBackwardRange(const T* g, const T* x, int64_t N, int64_t C, int64_t L, co
       const T* xp = x + base;
       T* op = gx + base;
       if (training) {
+        // (g - gm - (x - m) * is * dm) * k folded into g * k + x * a + b, still in double.
+        const double a = -is * dm * k, b = (m * is * dm - gm) * k;
         for (int64_t i = 0; i < L; i++) {
-          const double xhat = (static_cast<double>(xp[i]) - m) * is;
-          op[i] = static_cast<T>((static_cast<double>(gp[i]) - gm - xhat * dm) * k);
+          op[i] = static_cast<T>(static_cast<double>(gp[i]) * k + static_cast<double>(xp[i]) * a + b);
         }
       } else {
         for (int64_t i = 0; i < L; i++) op[i] = static_cast<T>(static_cast<double>(gp[i]) * k);
@@ -102,8 +123,8 @@ void lnRange(const T* x, int64_t D, const T* w, const T* b, double eps, T* out, 
   for (int64_t r = r0; r < r1; r++) {
     const T* xp = x + r * D;
     T* op = out + r * D;
-    const double m = laneSum(xp, D, [](double v) { return v; }) / static_cast<double>(D);
-    const double ss = laneSum(xp, D, [m](double v) { return (v - m) * (v - m); });
+    const double m = laneSum(xp, D, [](auto v) { return v; }) / static_cast<double>(D);
+    const double ss = laneSum(xp, D, [m](auto v) { return (v - m) * (v - m); });
     const double rs = 1 / std::sqrt(ss / static_cast<double>(D) + eps);
     mean[r] = m;
     rstd[r] = rs;

@@ -131,6 +131,12 @@ export interface Backend {
     mean: Float64Array, rstd: Float64Array, w: TypedArray | null, wOff: number, gx: TypedArray | null,
     gw: Float64Array | null, gb: Float64Array | null): void;
   // ---- end of fused normalisation ----
+  /**
+   * threshold_backward: out = x <= threshold ? 0 : g over n contiguous elements (ReLU's backward);
+   * g, x and out share one floating dtype; gStride 0 reads one broadcast g value (else 1).
+   */
+  thresholdBackward(g: TypedArray, gOff: number, gStride: number, x: TypedArray, xOff: number, n: number,
+    threshold: number, out: TypedArray): void;
 }
 
 /** The backend chosen at import: TSTORCH_BACKEND=reference|native, else native when it loads. */

@@ -52,7 +52,7 @@ interface ConvParams {
 /** A contiguous tensor with the same values (a raw kernel copy, never recorded by autograd). */
 export function contig(t: Tensor): Tensor {
   if (t.is_contiguous()) return t;
-  const out = Tensor._empty(t._shape, t.dtype);
+  const out = Tensor._uninit(t._shape, t.dtype);
   K().copy(kv(t), kv(out), storeKind(t.dtype));
   return out;
 }
@@ -86,7 +86,7 @@ function biasDims(g: Tensor): number[] {
 function addBias(out: Tensor, b: Tensor): Tensor {
   const strides = out._shape.map((_, i) => (i === 1 ? b._strides[0] : 0));
   const bv: View = { data: b._storage.data, shape: out._shape, strides, offset: b._offset };
-  const res = Tensor._empty(out._shape, out.dtype);
+  const res = Tensor._uninit(out._shape, out.dtype);
   K().binary('add', kv(out), bv, res._storage.data, storeKind(out.dtype));
   return res;
 }
@@ -95,7 +95,9 @@ function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Ten
   const xc = contig(x);
   const wc = contig(w);
   const bc = b === null ? null : contig(b);
-  const out = Tensor._empty(withSpatial(x._shape, x._shape[0], w._shape[0], p.out), x.dtype);
+  const shape = withSpatial(x._shape, x._shape[0], w._shape[0], p.out);
+  // The kernels write every output element once the input is non-empty (C > 0).
+  const out = x.numel() > 0 ? Tensor._uninit(shape, x.dtype) : Tensor._empty(shape, x.dtype);
   K().conv2d(geom(x._shape, w._shape, p), xc._storage.data, xc._offset, wc._storage.data, wc._offset,
     bc === null ? null : bc._storage.data, bc === null ? 0 : bc._offset, out._storage.data);
   return out;

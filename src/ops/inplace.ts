@@ -1,6 +1,6 @@
 // In-place ops: the out-of-place op's result written back into `self`, with PyTorch's rules
 // for leaves, version counters and casting (the in-place half of VariableType).
-import { K } from '../backend/backend.js';
+import { K, type UnaryOp } from '../backend/backend.js';
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor, type TensorOrScalar } from '../tensor/tensor.js';
@@ -11,6 +11,8 @@ import { clone } from './shape.js';
 import { defineOp, gradientEdge } from './define.js';
 import { CopySlices, asStridedView } from './copy_slices.js';
 import type { Edge } from '../autograd/node.js';
+import { relu } from './unary.js';
+import { threshold_backward } from './threshold.js';
 
 const LEAF_INPLACE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 
@@ -45,6 +47,41 @@ function writeInto(self: Tensor, result: Tensor): void {
   K().copy(kvAs(result, self._shape), kv(self), storeKind(self.dtype));
 }
 
+/** Elementwise ops whose kernel may write over its own input: run in place without a temporary. */
+const DIRECT_UNARY = new Map<unknown, UnaryOp>([[relu, 'relu']]);
+
+/** Whether fn has a kernel that may run straight over self's memory (contiguous floating self). */
+function directOp(self: Tensor, fn: unknown, nargs: number): UnaryOp | undefined {
+  const op = nargs === 0 ? DIRECT_UNARY.get(fn) : undefined;
+  return op !== undefined && self.dtype.is_floating_point && self.is_contiguous() ? op : undefined;
+}
+
+/** Runs op's kernel over self's own memory. */
+function runInPlace(self: Tensor, op: UnaryOp): void {
+  const out = self._storage.data.subarray(self._offset, self._offset + self.numel());
+  K().unary(op, kv(self), out, storeKind(self.dtype));
+}
+
+/**
+ * relu_ while autograd records, as PyTorch runs it: the kernel overwrites self and the node saves
+ * the result (all ReLU's gradient needs), so no copy of the old values is made. The result is an
+ * alias of self whose version already counts the write.
+ */
+const reluInplaceOp = defineOp({
+  name: 'ReluBackward0',
+  forward(ctx, x: Tensor) {
+    runInPlace(x, 'relu');
+    x._version.value++;
+    const y = x._view(x._shape, x._strides, x._offset);
+    ctx.save_for_backward(y);
+    return y;
+  },
+  backward(ctx, g) {
+    const [y] = ctx.saved_tensors;
+    return [threshold_backward(g, y, 0)];
+  },
+});
+
 /**
  * Applies `fn(self, ...args)` in place: self's values become the result, its version counter
  * ticks, and when autograd records, self takes the result's grad_fn.
@@ -54,16 +91,22 @@ export function inplace<T extends Tensor, A extends unknown[]>(
 ): T {
   const recording = is_grad_enabled() &&
     (self.requires_grad || args.some((a) => a instanceof Tensor && a.requires_grad));
+  const direct = directOp(self, fn, args.length);
   if (!recording) {
-    const r = fn(self, ...args);
-    writeInto(self, r);
+    if (direct !== undefined) runInPlace(self, direct);
+    else writeInto(self, fn(self, ...args));
     self._version.value++;
     return self;
   }
   checkInplace(self);
+  if (direct === 'relu' && self._base === null) {
+    const y = reluInplaceOp(self);
+    if (y.grad_fn) self._setHistory(y.grad_fn, 0);
+    return self;
+  }
   // The op sees a copy of self's values that carries self's history, so tensors it saves for
   // backward stay valid after the write and its node links straight to self's old grad_fn.
-  const before = Tensor._empty(self._shape, self.dtype);
+  const before = Tensor._uninit(self._shape, self.dtype);
   K().copy(kv(self), kv(before), storeKind(self.dtype));
   if (self.grad_fn) before._setHistory(self.grad_fn, self._output_nr);
   const baseEdge = self._base ? gradientEdge(self._base) : null;

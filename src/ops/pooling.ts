@@ -42,8 +42,9 @@ const maxPoolOp = defineOp({
   nondiff_outputs: [1],
   forward(ctx, x: Tensor, g: Pool2dGeom) {
     const xc = contig(x);
-    const out = Tensor._empty(outShape(x, g), x.dtype);
-    const idx = Tensor._empty(out._shape, int64);
+    // Every window holds at least one input element, so the kernel writes every output.
+    const out = Tensor._uninit(outShape(x, g), x.dtype);
+    const idx = Tensor._uninit(out._shape, int64);
     K().maxPool2d(g, xc._storage.data, xc._offset, out._storage.data, idx._storage.data as Float64Array);
     Object.assign(ctx, { g, xShape: x._shape.slice() });
     ctx.save_for_backward(idx);
@@ -82,7 +83,7 @@ const maxPoolGatherOp: (src: Tensor, idx: Tensor, xShape: number[], g: Pool2dGeo
     Object.assign(ctx, { g, xShape });
     ctx.save_for_backward(idx);
     const sc = contig(src);
-    const out = Tensor._empty(idx._shape, src.dtype);
+    const out = Tensor._uninit(idx._shape, src.dtype);
     const id = idx._storage.data as Float64Array;
     K().maxPool2dGather(g, sc._storage.data, sc._offset, id, out._storage.data);
     return out;
@@ -104,7 +105,7 @@ const avgPoolOp: (x: Tensor, p: AvgParams) => Tensor = defineOp({
   forward(ctx, x: Tensor, p: AvgParams) {
     Object.assign(ctx, { p, xShape: x._shape.slice() });
     const xc = contig(x);
-    const out = Tensor._empty(outShape(x, p.g), x.dtype);
+    const out = Tensor._uninit(outShape(x, p.g), x.dtype);
     K().avgPool2d(p.g, xc._storage.data, xc._offset, out._storage.data, p.countIncludePad, p.divisor);
     return out;
   },

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { check } from '../utils/check.js';
 import { defineOp } from './define.js';
 import { kv, storeKind } from './util.js';
-import { pow, where } from './binary.js';
+import { pow } from './binary.js';
+import { threshold_backward } from './threshold.js';
 
 /** Runs a unary kernel into a new tensor of dtype `out`. */
 export function unaryKernel(op: UnaryOp, x: Tensor, out: DType): Tensor {
@@ -73,7 +74,7 @@ export const sigmoid = unaryOp('SigmoidBackward0', 'sigmoid',
 export const tanh = unaryOp('TanhBackward0', 'tanh', (g, _x, y) => g.mul(y.mul(y).neg().add(1)),
   { floating: true });
 /** torch.relu(input): max(input, 0). */
-export const relu = unaryOp('ReluBackward0', 'relu', (g, _x, y) => where(y.gt(0), g, 0));
+export const relu = unaryOp('ReluBackward0', 'relu', (g, _x, y) => threshold_backward(g, y, 0));
 export const sin = unaryOp('SinBackward0', 'sin', (g, x) => g.mul(x.cos()), { floating: true });
 export const cos = unaryOp('CosBackward0', 'cos', (g, x) => g.mul(x.sin().neg()), { floating: true });
 export const tan = unaryOp('TanBackward0', 'tan', (g, _x, y) => g.mul(y.mul(y).add(1)), { floating: true });

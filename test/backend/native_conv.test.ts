@@ -117,6 +117,10 @@ const specs: Spec[] = [
   [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1],
   [2, 3, 4, 4, 2, 3, 3, 1, 3, 1, 1],
   [1, 65, 3, 3, 2, 1, 3, 1, 1, 1, 1],
+  // LeNet-like 5x5 without padding: 6 outputs (the transposed weight-gradient tile), and small
+  // planes whose padded rows are not a whole number of vectors
+  [3, 3, 12, 12, 6, 5, 5, 1, 0, 1, 1],
+  [4, 6, 14, 14, 16, 5, 5, 1, 0, 1, 1],
   // depthwise (groups == C == O), and a channel multiplier of 2
   [2, 6, 9, 10, 6, 3, 3, 1, 1, 1, 6],
   [1, 3, 7, 5, 6, 3, 3, 1, 1, 2, 3],

@@ -63,6 +63,8 @@ export interface NativeAddon {
     mean: Float64Array, rstd: Float64Array, w: TypedArray | null, wOff: number, gx: TypedArray | null,
     gw: Float64Array | null, gb: Float64Array | null): void;
   // ---- end of elementwise, reductions, pooling, normalisation ----
+  thresholdBackward(g: TypedArray, gOff: number, gStride: number, x: TypedArray, xOff: number, n: number,
+    threshold: number, out: TypedArray): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   setIsa(isa: string): string;

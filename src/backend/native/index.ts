@@ -6,6 +6,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { poolKernels } from './pool.js';
 import { normKernels } from './norm.js';
+import { tuning } from './elementwise.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 
 /** The C++ gemm and conv kernels take float32 or float64 arrays (all operands of one type). */
@@ -39,6 +40,11 @@ function build(): Backend | null {
     ...reduceKernels(a),
     ...poolKernels(a),
     ...normKernels(a),
+    thresholdBackward: (g, gOff, gStride, x, xOff, n, threshold, out) =>
+      n >= tuning.small && isFloat(out) && g.constructor === out.constructor &&
+        x.constructor === out.constructor
+        ? a.thresholdBackward(g, gOff, gStride, x, xOff, n, threshold, out)
+        : reference.thresholdBackward(g, gOff, gStride, x, xOff, n, threshold, out),
     // ---- end of elementwise, reductions, pooling, normalisation ----
   };
 }

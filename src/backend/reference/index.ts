@@ -9,6 +9,7 @@ import {
   maxPool2dGather, adaptiveMaxPool2d,
 } from './pool.js';
 import { batchNormApply, batchNormBackward, batchNormStats, layerNorm, layerNormBackward } from './norm.js';
+import { thresholdBackward } from './threshold.js';
 
 export const reference: Backend = {
   name: 'reference',
@@ -22,4 +23,5 @@ export const reference: Backend = {
   adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
   adaptiveMaxPool2d,
   batchNormStats, batchNormApply, batchNormBackward, layerNorm, layerNormBackward,
+  thresholdBackward,
 };
