@@ -13,6 +13,7 @@ import { fmtShape } from '../tensor/view.js';
 import { check } from '../utils/check.js';
 import { defineOp } from './define.js';
 import { kv, storeKind } from './util.js';
+import { kwargs } from '../utils/kwargs.js';
 
 export type IntOrPair = number | readonly number[];
 export type Conv2dPadding = IntOrPair | 'same' | 'valid';
@@ -294,21 +295,6 @@ function resolveParams(x: Tensor, w: Tensor, stride: [number, number], padding: 
   return { stride, padding: pad, dilation: dil, groups, out };
 }
 
-function isOptions(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
-}
-
-/** Positional arguments named `names` merged with trailing options objects. */
-function parseArgs<O>(rest: readonly unknown[], names: readonly string[]): Partial<O> {
-  const o: Record<string, unknown> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const v = rest[i];
-    if (isOptions(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  }
-  return o as Partial<O>;
-}
-
 /** Batches an unbatched input after checking its rank, as conv1d/conv2d/conv_transpose do. */
 function batchInput(input: Tensor, nd: number, fn: string): [Tensor, boolean] {
   check(input.dim() === nd + 1 || input.dim() === nd + 2, () =>
@@ -320,7 +306,7 @@ function batchInput(input: Tensor, nd: number, fn: string): [Tensor, boolean] {
 
 /** conv1d / conv2d: check, resolve and run the convolution over nd spatial dims. */
 function convNd(input: Tensor, weight: Tensor, rest: readonly unknown[], nd: number): Tensor {
-  const o = parseArgs<Conv2dOptions>(rest, ['bias', 'stride', 'padding', 'dilation', 'groups']);
+  const o = kwargs<Partial<Conv2dOptions>>(['bias', 'stride', 'padding', 'dilation', 'groups'], rest);
   const b = o.bias ?? null;
   const groups = o.groups ?? 1;
   const padding = o.padding ?? 0;
@@ -396,8 +382,8 @@ function checkOutputPadding(op: number[], stride: number[], dil: number[]): void
 
 /** conv_transpose1d / conv_transpose2d over nd spatial dims. */
 function convTransposeNd(input: Tensor, weight: Tensor, rest: readonly unknown[], nd: number): Tensor {
-  const o = parseArgs<ConvTransposeOptions>(rest,
-    ['bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation']);
+  const o = kwargs<Partial<ConvTransposeOptions>>(
+    ['bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation'], rest);
   const b = o.bias ?? null;
   const groups = o.groups ?? 1;
   checkTypes(input, weight, b, 'slow_conv_transpose2d_out_cpu');

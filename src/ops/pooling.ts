@@ -8,6 +8,7 @@ import { fmtShape } from '../tensor/view.js';
 import { ValueError, check, wrapDim } from '../utils/check.js';
 import { contig, type IntOrPair } from './convolution.js';
 import { defineOp } from './define.js';
+import { isOpts, kwargs as merge } from '../utils/kwargs.js';
 
 /** torch.nn.functional.max_pool2d's keyword arguments. */
 export interface MaxPool2dOptions {
@@ -205,20 +206,6 @@ function poolGeom(x: Tensor, r: RawPool): Pool2dGeom {
     P: planes(x), H, W, kH: r.k[0], kW: r.k[1], sH: r.s[0], sW: r.s[1], pH: r.p[0], pW: r.p[1],
     dH: r.d[0], dW: r.d[1], oH, oW,
   };
-}
-
-function isOpts(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Merges positional arguments (named by `names`) with a trailing options object. */
-function merge<O>(names: readonly string[], args: unknown[]): O {
-  const o: Record<string, unknown> = {};
-  args.forEach((v, i) => {
-    if (isOpts(v)) Object.assign(o, v);
-    else if (v !== undefined) o[names[i]] = v;
-  });
-  return o as O;
 }
 
 const MAX_NAMES = ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'] as const;
