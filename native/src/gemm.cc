@@ -34,16 +34,34 @@ int64_t splitParts(int64_t mb, int64_t nsl, int threads) {
   return parts;
 }
 
+/**
+ * The M blocks as runs of MR-row tiles: a multiple of `threads` blocks of near-equal tile counts
+ * (block ib holds tiles [mt*ib/mb, mt*(ib+1)/mb)), so that threads taking contiguous runs of blocks
+ * get the same number of tiles within one (1024 rows in 182-row blocks would split 546 / 478).
+ */
+struct MBlocks {
+  int64_t mt, mb, MR;
+  int64_t tile(int64_t ib) const { return mt * ib / mb; }
+  int64_t row(int64_t ib) const { return tile(ib) * MR; }
+};
+
+MBlocks mBlocks(int64_t M, int MR, int64_t MC, int threads) {
+  const int64_t mt = ceilDiv(M, MR);
+  int64_t mb = ceilDiv(mt, std::max<int64_t>(1, MC / MR));
+  if (threads > 1 && mt >= threads) mb = ceilDiv(mb, threads) * threads;
+  return MBlocks{mt, std::min(mb, mt), MR};
+}
+
 template <typename T>
 void gemmBlocked(const Kernels<T>& kr, int64_t M, int64_t N, int64_t K, Mat<T> a, Mat<T> b, T* c,
                  int64_t ldc, bool acc) {
   const int MR = kr.mr, NR = kr.nr;
   const int64_t KC = kr.kc, NC = kr.nc;
-  // Even M blocks (a multiple of MR each), so that threads splitting them get equal work.
-  const int64_t MC = ceilDiv(ceilDiv(M, ceilDiv(M, kr.mc)), MR) * MR;
+  const int threads = getNumThreads();
+  const MBlocks blk = mBlocks(M, MR, kr.mc, threads);
+  const int64_t MC = ceilDiv(blk.mt, blk.mb) * MR;  // the tallest block
   static thread_local Buffer<T> bbuf;
   T* pb = bbuf.get(std::min(KC, K) * ceilDiv(std::min(NC, N), NR) * NR);
-  const int threads = getNumThreads();
   for (int64_t jc = 0; jc < N; jc += NC) {
     const int64_t nc = std::min(NC, N - jc);
     const int64_t nsl = ceilDiv(nc, NR);
@@ -53,7 +71,7 @@ void gemmBlocked(const Kernels<T>& kr, int64_t M, int64_t N, int64_t K, Mat<T> a
       parallelFor(nsl, std::max<int64_t>(1, 8192 / (kc * NR)), [&](int64_t s0, int64_t s1) {
         kr.packB(kc, std::min(s1 * NR, nc) - s0 * NR, b.at(pc, jc + s0 * NR), b.rs, b.cs, pb + s0 * NR * kc);
       });
-      const int64_t mb = ceilDiv(M, MC);
+      const int64_t mb = blk.mb;
       const int64_t parts = splitParts(mb, nsl, threads);
       const uint64_t epoch = packEpoch.fetch_add(1);
       parallelFor(mb * parts, 1, [&](int64_t t0, int64_t t1) {
@@ -64,7 +82,7 @@ void gemmBlocked(const Kernels<T>& kr, int64_t M, int64_t N, int64_t K, Mat<T> a
         if (aEpoch != epoch) aBlock = -1;
         for (int64_t t = t0; t < t1; t++) {
           const int64_t ib = t / parts, part = t % parts;
-          const int64_t ic = ib * MC, mc = std::min(MC, M - ic);
+          const int64_t ic = blk.row(ib), mc = std::min(blk.row(ib + 1), M) - ic;
           if (aBlock != ib) {
             kr.packA(mc, kc, a.at(ic, pc), a.rs, a.cs, pa);
             aEpoch = epoch;
