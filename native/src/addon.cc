@@ -18,6 +18,8 @@
 #include "pool.h"
 #include "norm.h"
 #include "threshold.h"
+#include "axpy.h"
+#include "softmax_backward.h"
 
 namespace tstorch {
 
@@ -445,7 +447,22 @@ Napi::Value ThresholdBackward(const Napi::CallbackInfo& info) {
                                                   I(info, 5), th, At<T>(info, 7)))
 }
 
+// addScaled(a, aOff, b, bOff, n, alpha, out, outOff): one float dtype for all three arrays
+Napi::Value AddScaled(const Napi::CallbackInfo& info) {
+  const double alpha = info[5].As<Napi::Number>().DoubleValue();
+  TS_FLOAT_DISPATCH(0, tstorch::addScaled(At<T>(info, 0, 1), At<T>(info, 2, 3), I(info, 4), alpha,
+                                          At<T>(info, 6, 7)))
+}
+
+// logSoftmaxBackward(g, gOff, y, yOff, outer, size, inner, out): one float dtype for all three arrays
+Napi::Value LogSoftmaxBackward(const Napi::CallbackInfo& info) {
+  TS_FLOAT_DISPATCH(0, tstorch::logSoftmaxBackward(At<T>(info, 0, 1), At<T>(info, 2, 3), I(info, 4),
+                                                   I(info, 5), I(info, 6), At<T>(info, 7)))
+}
+
 void InitKernels(Napi::Env env, Napi::Object exports) {
+  exports.Set("logSoftmaxBackward", Napi::Function::New(env, LogSoftmaxBackward));
+  exports.Set("addScaled", Napi::Function::New(env, AddScaled));
   exports.Set("thresholdBackward", Napi::Function::New(env, ThresholdBackward));
   exports.Set("batchNormStats", Napi::Function::New(env, BatchNormStats));
   exports.Set("batchNormApply", Napi::Function::New(env, BatchNormApply));

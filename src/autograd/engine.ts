@@ -127,6 +127,19 @@ class Ownership {
     s._deliveries++;
   }
 
+  /**
+   * A built-in node has run and dropped its input gradients: they no longer count as holders, so
+   * a gradient that only passed through views (linear's weight through TBackward0) stays ours.
+   */
+  consumed(inputs: readonly (Tensor | null)[]): void {
+    if (this.userCodeSeen) return;
+    for (const t of inputs) {
+      if (t === null) continue;
+      const s = t._storage;
+      if (s.id >= this.firstId && s._run === this.run) s._deliveries--;
+    }
+  }
+
   /** Called for every node before it runs: user code may keep references to gradients. */
   visit(node: Node): void {
     if (this.userCodeSeen) return;
@@ -244,6 +257,7 @@ export function runEngine(
       }
     } else if (!needed || needed.has(node)) {
       outs = applyNode(node, inputs);
+      own?.consumed(inputs);
       if (!keepGraph) node.release();
     }
     const edges = node.next_functions;

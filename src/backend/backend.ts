@@ -137,6 +137,18 @@ export interface Backend {
    */
   thresholdBackward(g: TypedArray, gOff: number, gStride: number, x: TypedArray, xOff: number, n: number,
     threshold: number, out: TypedArray): void;
+  /**
+   * out[outOff + i] = a[aOff + i] + alpha * b[bOff + i] over n contiguous elements of one floating
+   * dtype (add_ with alpha); out may alias a exactly (the in-place case).
+   */
+  addScaled(a: TypedArray, aOff: number, b: TypedArray, bOff: number, n: number, alpha: number,
+    out: TypedArray, outOff: number): void;
+  /**
+   * log_softmax backward: out = g - exp(y) * sum(g over the middle dim) for contiguous g and y of
+   * shape [outer, size, inner] (out contiguous, same shape), one floating dtype.
+   */
+  logSoftmaxBackward(g: TypedArray, gOff: number, y: TypedArray, yOff: number, outer: number, size: number,
+    inner: number, out: TypedArray): void;
 }
 
 /** The backend chosen at import: TSTORCH_BACKEND=reference|native, else native when it loads. */

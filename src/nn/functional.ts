@@ -1,7 +1,7 @@
 // torch.nn.functional (torch/nn/functional.py): PyTorch's functional names as thin functions over
 // ops, with keyword arguments as a trailing options object. The two loss primitives PyTorch
 // implements natively (nll_loss, mse_loss) are defined here with their autograd nodes.
-import { no_grad } from '../autograd/grad_mode.js';
+import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty_like, zeros } from '../tensor/factories.js';
@@ -175,6 +175,8 @@ interface NllPlan {
   total: number;
   reduction: Reduction;
   classDim: number;
+  /** Flat input position of each target's log-probability (-1 where ignored). */
+  positions: Int32Array;
 }
 
 /** Negative log likelihood over class dim 1 (or 0 for unbatched input) with a computed one-hot. */
@@ -197,6 +199,7 @@ const nllImpl = (name: string) => defineOp({
     const ld = losses._storage.data;
     let total = 0;
     let sum = 0;
+    const positions = new Int32Array(td.length).fill(-1);
     for (let i = 0; i < td.length; i++) {
       const t = td[i];
       if (t === ignore) continue;
@@ -205,11 +208,12 @@ const nllImpl = (name: string) => defineOp({
       const w = wd === null ? 1 : wd[t];
       cd[i] = -w;
       onehot._storage.data[pos] = 1;
+      positions[i] = pos;
       ld[i] = -w * xd[xc._offset + pos];
       total += w;
       sum += ld[i];
     }
-    Object.assign(ctx, { coef, onehot, total, reduction, classDim } satisfies NllPlan);
+    Object.assign(ctx, { coef, onehot, total, reduction, classDim, positions } satisfies NllPlan);
     if (reduction === 'none') return losses;
     const out = Tensor._empty([], x.dtype);
     out._storage.data[0] = reduction === 'sum' ? sum : sum / total;
@@ -217,11 +221,35 @@ const nllImpl = (name: string) => defineOp({
   },
   backward(ctx, g) {
     const p = ctx as unknown as NllPlan;
+    const fused = !is_grad_enabled() && p.reduction !== 'none' ? nllGradScalar(p, g) : null;
+    if (fused !== null) return [fused];
     let c = p.coef.mul(g);
     if (p.reduction === 'mean') c = c.div(p.total);
     return [p.onehot.mul(c.unsqueeze(p.classDim))];
   },
 });
+/**
+ * The reduced loss's input gradient written straight at the target positions (as ATen's
+ * nll_loss_backward does), when no graph is recorded; each value is rounded as the
+ * coef * g (/ total) ops would round it. Null (use the ops) if a value is not finite, where the
+ * one-hot product would spread NaN.
+ */
+function nllGradScalar(p: NllPlan, g: Tensor): Tensor | null {
+  const onehot = p.onehot;
+  const out = Tensor._zeros(onehot._shape, onehot.dtype);
+  const od = out._storage.data;
+  const cd = p.coef._storage.data;
+  const r = od instanceof Float32Array ? Math.fround : (v: number): number => v;
+  const gv = r(g.item() as number);
+  const total = r(p.total);
+  for (let i = 0; i < p.positions.length; i++) {
+    const c = p.reduction === 'mean' ? r(r(cd[i] * gv) / total) : r(cd[i] * gv);
+    if (!Number.isFinite(c)) return null;
+    if (p.positions[i] >= 0) od[p.positions[i]] = c;
+  }
+  return out;
+}
+
 const nllLoss = nllImpl('NllLossBackward0');
 const nllLoss2d = nllImpl('NllLoss2DBackward0');
 

@@ -6,12 +6,13 @@ import type { DType } from '../tensor/dtype.js';
 import { Tensor, type TensorOrScalar } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/view.js';
 import { check } from '../utils/check.js';
-import { castScalar, isExpandableTo, kv, kvAs, storeKind } from './util.js';
+import { castScalar, isExpandableTo, kv, kvAs, sameShape, storeKind } from './util.js';
 import { clone } from './shape.js';
 import { defineOp, gradientEdge } from './define.js';
 import { CopySlices, asStridedView } from './copy_slices.js';
 import type { Edge } from '../autograd/node.js';
 import { relu } from './unary.js';
+import { add, mul, sub } from './binary.js';
 import { threshold_backward } from './threshold.js';
 
 const LEAF_INPLACE = 'a leaf Variable that requires grad is being used in an in-place operation.';
@@ -62,6 +63,49 @@ function runInPlace(self: Tensor, op: UnaryOp): void {
   K().unary(op, kv(self), out, storeKind(self.dtype));
 }
 
+/** Binary ops whose kernel may write into its first operand's memory (same element, same index). */
+const DIRECT_BINARY = new Map<unknown, 'add' | 'sub' | 'mul'>([[add, 'add'], [sub, 'sub'], [mul, 'mul']]);
+
+/**
+ * self.add_(other, { alpha }) and kin without a recorded graph, computed straight into self (as
+ * ATen's in-place kernels do) when self is contiguous floating point, other is a tensor of the
+ * same dtype broadcastable to self and not sharing self's memory: no temporary, no copy back.
+ */
+function directBinary(self: Tensor, fn: unknown, args: unknown[]): boolean {
+  const op = DIRECT_BINARY.get(fn);
+  const other = args[0];
+  if (op === undefined || !self.dtype.is_floating_point || !self.is_contiguous()) return false;
+  if (typeof other === 'number') return directScalar(self, op, other, args[1]);
+  if (!(other instanceof Tensor) || other.dtype !== self.dtype) return false;
+  if (other._storage === self._storage) return false;
+  if (!isExpandableTo(other._shape, self._shape)) return false;
+  const alpha = op === 'mul' ? 1 : ((args[1] as { alpha?: number } | undefined)?.alpha ?? 1);
+  const store = storeKind(self.dtype);
+  if (op !== 'mul' && other.is_contiguous() && sameShape(other._shape, self._shape)) {
+    const d = self._storage.data;
+    K().addScaled(d, self._offset, other._storage.data, other._offset, self.numel(),
+      op === 'sub' ? -alpha : alpha, d, self._offset);
+    return true;
+  }
+  let b = other;
+  if (alpha !== 1) {
+    b = Tensor._uninit(other._shape, other.dtype);
+    K().binaryScalar('mul', kv(other), castScalar(alpha, other.dtype), b._storage.data, store, false);
+  }
+  const out = self._storage.data.subarray(self._offset, self._offset + self.numel());
+  K().binary(op, kv(self), kvAs(b, self._shape), out, store);
+  return true;
+}
+
+/** self.mul_(s) / add_(s, { alpha }) / sub_(s, { alpha }) with a number, straight into self. */
+function directScalar(self: Tensor, op: 'add' | 'sub' | 'mul', s: number, opts: unknown): boolean {
+  // The out-of-place ops scale the scalar by alpha in double before the kernel converts it.
+  const v = op === 'mul' ? s : s * ((opts as { alpha?: number } | undefined)?.alpha ?? 1);
+  const out = self._storage.data.subarray(self._offset, self._offset + self.numel());
+  K().binaryScalar(op, kv(self), castScalar(v, self.dtype), out, storeKind(self.dtype), false);
+  return true;
+}
+
 /**
  * relu_ while autograd records, as PyTorch runs it: the kernel overwrites self and the node saves
  * the result (all ReLU's gradient needs), so no copy of the old values is made. The result is an
@@ -94,6 +138,7 @@ export function inplace<T extends Tensor, A extends unknown[]>(
   const direct = directOp(self, fn, args.length);
   if (!recording) {
     if (direct !== undefined) runInPlace(self, direct);
+    else if (directBinary(self, fn, args)) { /* computed straight into self */ }
     else writeInto(self, fn(self, ...args));
     self._version.value++;
     return self;

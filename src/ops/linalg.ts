@@ -41,11 +41,32 @@ const mmImpl = defineOp({
   backward(ctx, g) {
     const [a, b] = ctx.saved_tensors;
     return [
-      ctx.needs_input_grad[0] ? mm(g, b.t()) : null,
-      ctx.needs_input_grad[1] ? mm(a.t(), g) : null,
+      ctx.needs_input_grad[0] ? mmMat1Backward(g, a, b) : null,
+      ctx.needs_input_grad[1] ? mmMat2Backward(g, a, b) : null,
     ];
   },
 });
+
+/** Whether a 2-D tensor is a column-major (transposed contiguous) layout. */
+function columnMajor(t: Tensor): boolean {
+  return t._strides[0] === 1 && t._strides[1] === t._shape[0];
+}
+
+/**
+ * Gradient of mat1 in mat1 @ mat2. As FunctionsManual.cpp mm_mat1_backward does, a column-major
+ * mat1 gets its gradient computed already in that layout, so accumulating it needs no copy.
+ */
+export function mmMat1Backward(g: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  return columnMajor(mat1) ? mm(mat2, g.t()).t() : mm(g, mat2.t());
+}
+
+/**
+ * Gradient of mat2 in mat1 @ mat2 (FunctionsManual.cpp mm_mat2_backward): for a transposed
+ * weight like linear's W.t(), (g^T @ mat1)^T already has W's own layout.
+ */
+export function mmMat2Backward(g: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  return columnMajor(mat2) ? mm(g.t(), mat1).t() : mm(mat1.t(), g);
+}
 
 /**
  * torch.mm(input, mat2): [n, m] @ [m, p] -> [n, p].

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fmtShape } from '../tensor/view.js';
 import { check } from '../utils/check.js';
 import { defineOp } from './define.js';
-import { mm } from './linalg.js';
+import { mm, mmMat1Backward, mmMat2Backward } from './linalg.js';
 import { isExpandableTo, kv, kvAs, storeKind } from './util.js';
 
 const addmmOp = defineOp({
@@ -43,8 +43,8 @@ const addmmOp = defineOp({
     const scaled = (t: Tensor, s: number): Tensor => (s === 1 ? t : t.mul(s));
     return [
       need[0] ? scaled(g, beta) : null,
-      need[1] ? scaled(mm(g, m2.t()), alpha) : null,
-      need[2] ? scaled(mm(m1.t(), g), alpha) : null,
+      need[1] ? scaled(mmMat1Backward(g, m1, m2), alpha) : null,
+      need[2] ? scaled(mmMat2Backward(g, m1, m2), alpha) : null,
     ];
   },
 });

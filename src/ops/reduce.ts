@@ -6,6 +6,7 @@ import { Tensor, type Dims } from '../tensor/tensor.js';
 import { wrapDims } from '../tensor/view.js';
 import { IndexError, check, wrapDim } from '../utils/check.js';
 import { defineOp } from './define.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { kv, storeKind } from './util.js';
 import { eq, where } from './binary.js';
 import { to } from './shape.js';
@@ -391,11 +392,25 @@ const softmaxImpl = (name: string, log: boolean) => defineOp({
   backward(ctx, g) {
     const [y] = ctx.saved_tensors;
     const dim = ctx.dim as number;
-    if (log) return [g.sub(y.exp().mul(g.sum(dim, true)))];
+    if (log) return [is_grad_enabled() ? g.sub(y.exp().mul(g.sum(dim, true))) : logSoftmaxGrad(g, y, dim)];
     return [y.mul(g.sub(g.mul(y).sum(dim, true)))];
   },
 });
 const softmaxOp = softmaxImpl('SoftmaxBackward0', false);
+
+/** log_softmax's input gradient in one kernel (no graph is recorded: create_graph keeps the formula). */
+function logSoftmaxGrad(g: Tensor, y: Tensor, dim: number): Tensor {
+  const gc = g.dtype === y.dtype && g.is_contiguous() ? g : g.to(y.dtype).contiguous();
+  const shape = y._shape;
+  const out = Tensor._uninit(shape, y.dtype);
+  if (y.numel() === 0) return out;
+  const size = shape.length === 0 ? 1 : shape[dim];
+  const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  const outer = y.numel() / (size * inner);
+  K().logSoftmaxBackward(gc._storage.data, gc._offset, y._storage.data, y._offset, outer, size, inner,
+    out._storage.data);
+  return out;
+}
 const logSoftmaxOp = softmaxImpl('LogSoftmaxBackward0', true);
 
 function softmaxArgs(x: Tensor, dim: number | { dim: number; dtype?: DTypeLike }, dtype?: DTypeLike): [Tensor, number] {

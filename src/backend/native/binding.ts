@@ -65,6 +65,10 @@ export interface NativeAddon {
   // ---- end of elementwise, reductions, pooling, normalisation ----
   thresholdBackward(g: TypedArray, gOff: number, gStride: number, x: TypedArray, xOff: number, n: number,
     threshold: number, out: TypedArray): void;
+  addScaled(a: TypedArray, aOff: number, b: TypedArray, bOff: number, n: number, alpha: number,
+    out: TypedArray, outOff: number): void;
+  logSoftmaxBackward(g: TypedArray, gOff: number, y: TypedArray, yOff: number, outer: number, size: number,
+    inner: number, out: TypedArray): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   setIsa(isa: string): string;

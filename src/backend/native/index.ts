@@ -46,6 +46,20 @@ function build(): Backend | null {
         ? a.thresholdBackward(g, gOff, gStride, x, xOff, n, threshold, out)
         : reference.thresholdBackward(g, gOff, gStride, x, xOff, n, threshold, out),
     // ---- end of elementwise, reductions, pooling, normalisation ----
+    // ---- fused add with alpha (native/src/axpy.cc) ----
+    addScaled: (x, xOff, y, yOff, n, alpha, out, outOff) =>
+      n >= tuning.small && isFloat(out) && x.constructor === out.constructor &&
+        y.constructor === out.constructor && typeof a.addScaled === 'function'
+        ? a.addScaled(x, xOff, y, yOff, n, alpha, out, outOff)
+        : reference.addScaled(x, xOff, y, yOff, n, alpha, out, outOff),
+    // ---- end of fused add with alpha ----
+    // ---- log_softmax backward (native/src/softmax_backward.cc) ----
+    logSoftmaxBackward: (g, gOff, y, yOff, outer, size, inner, out) =>
+      isFloat(out) && g.constructor === out.constructor && y.constructor === out.constructor &&
+        typeof a.logSoftmaxBackward === 'function'
+        ? a.logSoftmaxBackward(g, gOff, y, yOff, outer, size, inner, out)
+        : reference.logSoftmaxBackward(g, gOff, y, yOff, outer, size, inner, out),
+    // ---- end of log_softmax backward ----
   };
 }
 

@@ -10,6 +10,8 @@ import {
 } from './pool.js';
 import { batchNormApply, batchNormBackward, batchNormStats, layerNorm, layerNormBackward } from './norm.js';
 import { thresholdBackward } from './threshold.js';
+import { addScaled } from './axpy.js';
+import { logSoftmaxBackward } from './softmax_backward.js';
 
 export const reference: Backend = {
   name: 'reference',
@@ -24,4 +26,6 @@ export const reference: Backend = {
   adaptiveMaxPool2d,
   batchNormStats, batchNormApply, batchNormBackward, layerNorm, layerNormBackward,
   thresholdBackward,
+  addScaled,
+  logSoftmaxBackward,
 };
