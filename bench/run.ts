@@ -1,6 +1,6 @@
 // `npm run bench`: times the workloads of the native-backend issue on tstorch and, when
 // /usr/bin/python3 has torch, on PyTorch (bench/pytorch_bench.py), alternating the two in short
-// batches for fairness; prints a markdown table of medians and writes bench/results/latest.md.
+// batches, with a pause between them, for fairness; prints a markdown table of medians and writes bench/results/latest.md.
 // Options: --threads 1,2   --filter W2   --quick
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,45 +9,13 @@ import { dirname, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/index.js';
+import { LeNet } from '../examples/models/lenet.js';
+import { doubleConv } from '../examples/models/unet.js';
 
 const { nn } = torch;
 const F = nn.functional;
 type Tensor = torch.Tensor;
 const here = dirname(fileURLToPath(import.meta.url));
-
-class doubleConv extends nn.Module {
-  declare doubleconv: torch.nn.Sequential;
-  constructor(inC: number, outC: number) {
-    super();
-    this.doubleconv = new nn.Sequential(
-      new nn.Conv2d(inC, outC, 3, { padding: 1 }), new nn.BatchNorm2d(outC), new nn.ReLU(true),
-      new nn.Conv2d(outC, outC, 3, { padding: 1 }), new nn.BatchNorm2d(outC), new nn.ReLU(true),
-    );
-  }
-  override forward(x: Tensor): Tensor {
-    return this.doubleconv.forward(x);
-  }
-}
-
-class LeNet extends nn.Module {
-  declare features: torch.nn.Sequential;
-  declare classifiter: torch.nn.Sequential;
-  constructor() {
-    super();
-    this.features = new nn.Sequential(
-      new nn.Conv2d(3, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2, 2),
-      new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2, 2),
-    );
-    this.classifiter = new nn.Sequential(
-      new nn.Linear(16 * 5 * 5, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(),
-      new nn.Linear(84, 10),
-    );
-  }
-  override forward(x: Tensor): Tensor {
-    x = this.features.forward(x);
-    return this.classifiter.forward(x.view(-1, 16 * 5 * 5));
-  }
-}
 
 type Fn = () => void;
 
@@ -137,6 +105,9 @@ function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/** Lets the other side's worker threads stop spinning before a batch starts (2 cores only). */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
 
 function timeBatch(fn: Fn, seconds: number, minReps: number): number[] {
   const times: number[] = [];
@@ -243,8 +214,11 @@ async function main(): Promise<void> {
       const pt: number[] = [];
       // Alternate short batches so that load from other processes hits both sides alike.
       for (let r = 0; r < rounds; r++) {
+        await settle();
         ts.push(...timeBatch(fn, seconds, 2));
-        if (py) pt.push(...(await py.measure(w.id, seconds, 2)));
+        if (!py) continue;
+        await settle();
+        pt.push(...(await py.measure(w.id, seconds, 2)));
       }
       const row: Row = { id: w.id, threads, ts: median(ts), py: py ? median(pt) : null, flops: w.flops };
       rows.push(row);
