@@ -95,7 +95,11 @@ prepared = {}
 def measure(wid, seconds, min_reps):
     if wid not in prepared:
         fn = WORKLOADS[wid]()
-        fn()  # warm-up
+        # Warm-up as long as tstorch's (bench/run.ts): at least 3 calls and 0.5 s.
+        start, calls = time.perf_counter(), 0
+        while calls < 3 or time.perf_counter() - start < 0.5:
+            fn()
+            calls += 1
         prepared[wid] = fn
     fn = prepared[wid]
     times = []

@@ -109,6 +109,12 @@ function median(xs: number[]): number {
 /** Lets the other side's worker threads stop spinning before a batch starts (2 cores only). */
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
 
+/** At least 3 calls and 0.5 s, as bench/pytorch_bench.py does before measuring. */
+function warmUp(fn: Fn): void {
+  const start = performance.now();
+  for (let calls = 0; calls < 3 || performance.now() - start < 500; calls++) fn();
+}
+
 function timeBatch(fn: Fn, seconds: number, minReps: number): number[] {
   const times: number[] = [];
   const start = performance.now();
@@ -209,7 +215,9 @@ async function main(): Promise<void> {
       const py = withTorch ? new PyTorchWorker(threads) : null;
       if (py) torchVersion = (JSON.parse(await py.next()) as { torch: string }).torch;
       const fn = w.make();
-      fn(); // warm-up (and JIT)
+      // Warm-up: V8 compiles the hot paths over the first fraction of a second; PyTorch's side
+      // warms up for as long (bench/pytorch_bench.py).
+      warmUp(fn);
       const ts: number[] = [];
       const pt: number[] = [];
       // Alternate short batches so that load from other processes hits both sides alike.
