@@ -2,50 +2,9 @@
 // loop: every code path (tiny, padded, matrix-vector, blocked), strided and broadcast views.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemm, type FloatArray } from '../../src/backend/reference/matmul.js';
-
-type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
-type Layout = 'contiguous' | 'transposed' | 'strided' | 'broadcast';
-
-/** A batch of rows x cols matrices in a padded buffer, with the strides that describe them. */
-interface Operand {
-  buf: FloatArray;
-  off: number;
-  bs: number;
-  rs: number;
-  cs: number;
-}
-
-/** mulberry32: a small seeded generator so that failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function operand(T: FloatCtor, batch: number, rows: number, cols: number, layout: Layout,
-  rand: () => number): Operand {
-  const off = Math.floor(rand() * 5);
-  let rs = cols;
-  let cs = 1;
-  if (layout === 'transposed') {
-    rs = 1;
-    cs = rows;
-  } else if (layout === 'strided') {
-    rs = 2 * cols + 3;
-    cs = 2;
-  }
-  const one = layout === 'strided' ? rows * rs + 1 : rows * cols;
-  const bs = layout === 'broadcast' ? 0 : one;
-  const buf = new T(off + Math.max(1, layout === 'broadcast' ? one : batch * one) + 3);
-  for (let i = 0; i < buf.length; i++) buf[i] = rand() * 2 - 1;
-  return { buf, off, bs, rs, cs };
-}
+import { gemm } from '../../src/backend/reference/matmul.js';
+import { mulberry32 as rng } from '../helpers/rng.js';
+import { LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand } from './gemm_operand.js';
 
 /** Reference C = C0 (if accumulating) + A @ B in float64, and sum |C0| + |A| @ |B| for scale. */
 function naive(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,
@@ -107,7 +66,6 @@ function check(cs: Case, seed: number): void {
   assert.deepEqual([c[0], c[1], c[c.length - 2], c[c.length - 1]], guard, `${what}: wrote outside C`);
 }
 
-const layouts: Layout[] = ['contiguous', 'transposed', 'strided', 'broadcast'];
 const dtypes: FloatCtor[] = [Float32Array, Float64Array];
 
 test('doc example: [[1, 2], [3, 4]] @ [[5], [6]]', () => {
@@ -126,8 +84,8 @@ test('every layout pair, dtype and accumulate flag on each path', () => {
   let seed = 1;
   for (const T of dtypes) {
     for (const [M, N, K] of shapes) {
-      for (const la of layouts) {
-        for (const lb of layouts) {
+      for (const la of LAYOUTS) {
+        for (const lb of LAYOUTS) {
           for (const accumulate of [false, true]) {
             check({ T, batch: 2, M, N, K, la, lb, accumulate }, seed++);
           }
@@ -185,8 +143,8 @@ test('random shapes, layouts and dtypes', () => {
       M: dim(),
       N: dim(),
       K: dim(),
-      la: layouts[Math.floor(rand() * 4)],
-      lb: layouts[Math.floor(rand() * 4)],
+      la: LAYOUTS[Math.floor(rand() * 4)],
+      lb: LAYOUTS[Math.floor(rand() * 4)],
       accumulate: rand() < 0.5,
     };
     check(cs, 3000 + n);

@@ -8,6 +8,8 @@ import type { Conv2dGeom } from '../../src/backend/backend.js';
 import { reference } from '../../src/backend/reference/index.js';
 import { native } from '../../src/backend/native/index.js';
 import * as backends from '../../src/backends/index.js';
+import { mulberry32 as rng } from '../helpers/rng.js';
+import { everyPath } from './native_parity.js';
 
 type FloatArray = Float32Array | Float64Array;
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -15,18 +17,6 @@ type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 const available = backends.native.is_available();
 const skip = available ? false : `native backend unavailable: ${backends.native.unavailable_reason()}`;
 if (skip) console.log(`# skipping native conv parity: ${skip}`);
-
-/** mulberry32: a small seeded generator so that failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** [N, C, H, W, O, kH, kW, stride, pad, dilation, groups], plus an optional extra bottom/right pad. */
 type Spec = [number, number, number, number, number, number, number, number, number, number, number, number?];
@@ -82,27 +72,6 @@ function checkSpec(T: FloatCtor, spec: Spec, seed: number, where: string): void 
   reference.conv2dBackwardWeight(g, x, off, gOut, off, gW[0]);
   native!.conv2dBackwardWeight(g, x, off, gOut, off, gW[1]);
   close(gW[1], gW[0], g.N * g.oH * g.oW, `${what} backward weight`);
-}
-
-/** Runs fn on every instruction-set path the CPU has, with 1 and 2 threads, then restores. */
-function everyPath(fn: (where: string) => void): void {
-  const isa0 = backends.native.isa() as 'avx512' | 'avx2' | 'portable';
-  const threads0 = backends.get_num_threads();
-  const seen = new Set<string>();
-  try {
-    for (const isa of ['avx512', 'avx2', 'portable'] as const) {
-      const got = backends.native.set_isa(isa);
-      if (seen.has(got)) continue;
-      seen.add(got);
-      for (const threads of [1, 2]) {
-        backends.set_num_threads(threads);
-        fn(`isa=${got} threads=${threads}`);
-      }
-    }
-  } finally {
-    backends.native.set_isa(isa0);
-    backends.set_num_threads(threads0);
-  }
 }
 
 const specs: Spec[] = [

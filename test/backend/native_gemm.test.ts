@@ -6,53 +6,13 @@ import assert from 'node:assert/strict';
 import { reference } from '../../src/backend/reference/index.js';
 import { native } from '../../src/backend/native/index.js';
 import * as backends from '../../src/backends/index.js';
-
-type FloatArray = Float32Array | Float64Array;
-type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
-type Layout = 'contiguous' | 'transposed' | 'strided' | 'broadcast';
+import { mulberry32 as rng } from '../helpers/rng.js';
+import { LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand } from './gemm_operand.js';
+import { everyPath } from './native_parity.js';
 
 const available = backends.native.is_available();
 const skip = available ? false : `native backend unavailable: ${backends.native.unavailable_reason()}`;
 if (skip) console.log(`# skipping native gemm parity: ${skip}`);
-
-/** mulberry32: a small seeded generator so that failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Operand {
-  buf: FloatArray;
-  off: number;
-  bs: number;
-  rs: number;
-  cs: number;
-}
-
-function operand(T: FloatCtor, batch: number, rows: number, cols: number, layout: Layout,
-  rand: () => number): Operand {
-  const off = Math.floor(rand() * 5);
-  let rs = cols;
-  let cs = 1;
-  if (layout === 'transposed') {
-    rs = 1;
-    cs = rows;
-  } else if (layout === 'strided') {
-    rs = 2 * cols + 3;
-    cs = 2;
-  }
-  const one = layout === 'strided' ? rows * rs + 1 : rows * cols;
-  const bs = layout === 'broadcast' ? 0 : one;
-  const buf = new T(off + Math.max(1, layout === 'broadcast' ? one : batch * one) + 3);
-  for (let i = 0; i < buf.length; i++) buf[i] = rand() * 2 - 1;
-  return { buf, off, bs, rs, cs };
-}
 
 /** sum_k |A[i,k] B[k,j]| + |C0[i,j]|: the scale of each element's rounding error. */
 function scales(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,
@@ -114,29 +74,7 @@ function check(cs: Case, seed: number, where: string): void {
     [want[0], want[1], want[want.length - 2], want[want.length - 1]], `${what}: wrote outside C`);
 }
 
-const layouts: Layout[] = ['contiguous', 'transposed', 'strided', 'broadcast'];
 const dtypes: FloatCtor[] = [Float32Array, Float64Array];
-
-/** Runs fn on every instruction-set path the CPU has, with 1 and 2 threads, then restores. */
-function everyPath(fn: (where: string) => void): void {
-  const isa0 = backends.native.isa() as 'avx512' | 'avx2' | 'portable';
-  const threads0 = backends.get_num_threads();
-  const seen = new Set<string>();
-  try {
-    for (const isa of ['avx512', 'avx2', 'portable'] as const) {
-      const got = backends.native.set_isa(isa);
-      if (seen.has(got)) continue;
-      seen.add(got);
-      for (const threads of [1, 2]) {
-        backends.set_num_threads(threads);
-        fn(`isa=${got} threads=${threads}`);
-      }
-    }
-  } finally {
-    backends.native.set_isa(isa0);
-    backends.set_num_threads(threads0);
-  }
-}
 
 test('set_isa caps the instruction set and reports the one in use', { skip }, () => {
   const isa0 = backends.native.isa() as 'avx512' | 'avx2' | 'portable';
@@ -156,8 +94,8 @@ test('odd, empty and edge sizes on every layout pair, dtype, accumulate flag and
     let seed = 1;
     for (const T of dtypes) {
       for (const [M, N, K] of shapes) {
-        for (const la of layouts) {
-          for (const lb of layouts) {
+        for (const la of LAYOUTS) {
+          for (const lb of LAYOUTS) {
             check({ T, batch: 2, M, N, K, la, lb, accumulate: seed % 2 === 0 }, seed++, where);
           }
         }

@@ -6,22 +6,13 @@ import type { TypedArray } from '../../src/tensor/dtype.js';
 import { native } from '../../src/backend/native/index.js';
 import * as backends from '../../src/backends/index.js';
 import { tuning } from '../../src/backend/native/elementwise.js';
+import { mulberry32 as rng } from '../helpers/rng.js';
 
 export const available = backends.native.is_available() && native !== null;
 export const skipReason = available ? false
   : `native backend unavailable: ${backends.native.unavailable_reason()}`;
 
-/** mulberry32: a small seeded generator so that failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export type Rng = () => number;
 export type Kind = 'f32' | 'f64' | 'i32' | 'i64' | 'bool';

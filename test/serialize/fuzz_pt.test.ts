@@ -9,23 +9,13 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../src/index.js';
 import { readZip, writeZip } from '../../src/serialize/zip.js';
+import { mulberry32 as rng } from '../helpers/rng.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIX = join(here, '..', 'fixtures', 'serialize');
 const CASES = Number(process.env.TSTORCH_FUZZ_CASES ?? 2000);
 const MAX_CASE_MS = 5000; // a safety bound against hangs, far above the ~1 ms a case takes
 
-/** mulberry32: a small seeded PRNG, so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = (r: Rand, n: number) => Math.floor(r() * n);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../../src/index.js';
 import { SafetensorError } from '../../src/serialize/safetensors.js';
+import { mulberry32 } from '../helpers/rng.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/safetensors/', import.meta.url));
 const BASE_NAMES = [
@@ -18,16 +19,9 @@ const BASES = BASE_NAMES.map((n) => new Uint8Array(readFileSync(join(DIR, `${n}.
 const CASES = Number(process.env.TSTORCH_FUZZ_CASES ?? 2000);
 const SEED = Number(process.env.TSTORCH_FUZZ_SEED ?? 20240611);
 
-/** mulberry32: a small seeded generator, so every case can be replayed from its index. */
+/** Seeded draws, so every case can be replayed from its index. */
 function rng(seed: number): { int: (n: number) => number; pick: <T>(xs: readonly T[]) => T } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { int, pick: (xs) => xs[int(xs.length)] };
 }
