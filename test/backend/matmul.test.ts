@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemm } from '../../src/backend/reference/matmul.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
-import { LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand } from './gemm_operand.js';
+import {
+  LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand,
+} from './gemm_operand.js';
 
 /** Reference C = C0 (if accumulating) + A @ B in float64, and sum |C0| + |A| @ |B| for scale. */
 function naive(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,

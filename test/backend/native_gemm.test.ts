@@ -7,7 +7,9 @@ import { reference } from '../../src/backend/reference/index.js';
 import { native } from '../../src/backend/native/index.js';
 import * as backends from '../../src/backends/index.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
-import { LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand } from './gemm_operand.js';
+import {
+  LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand,
+} from './gemm_operand.js';
 import { everyPath } from './native_parity.js';
 
 const available = backends.native.is_available();
