@@ -5,6 +5,10 @@ import type { Backend, BinaryOp, StoreKind, UnaryOp, View } from '../backend.js'
 import { reference } from '../reference/index.js';
 import { unaryFns } from '../reference/elementwise.js';
 import type { NativeAddon } from './binding.js';
+import { numelOf as numel } from '../../tensor/view.js';
+
+// Other native kernel files count elements with the same helper.
+export { numel };
 
 /** Op codes: the order of UnaryCode / BinaryCode in native/src/elementwise_ops.h. */
 const UNARY: readonly UnaryOp[] = [
@@ -49,12 +53,6 @@ export function packView(p: number, offset: number, strides: readonly number[]):
   meta[p++] = offset;
   for (let d = 0; d < strides.length; d++) meta[p++] = strides[d];
   return p;
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
 }
 
 /** Whether two arrays share memory: such copies keep the reference's memmove semantics. */

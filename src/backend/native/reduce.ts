@@ -3,23 +3,12 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Backend, ReduceOp, StoreKind, View } from '../backend.js';
 import { reference } from '../reference/index.js';
+import { outStrides } from '../reference/reduce.js';
 import type { NativeAddon } from './binding.js';
 import { meta, numel, packShape, packView, storeCode, tuning } from './elementwise.js';
 
 /** ReduceMode codes of native/src/reduce.h. */
 const MODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, amax: 2, amin: 3, any: 4, all: 5 };
-
-/** Strides of the contiguous output laid over x's shape: 0 on reduced dims. */
-function outStrides(shape: readonly number[], dims: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length).fill(0);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (dims.includes(d)) continue;
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
-}
 
 /** Packs [shape, output strides over it, x]; false if x has too many dims. */
 function packReduce(x: View, dims: readonly number[]): boolean {

@@ -1,5 +1,8 @@
 // Strided iteration for the reference kernels (the role of ATen's TensorIterator): dims are
 // coalesced, then each kernel runs a tight inner loop per row with per-operand strides.
+import { numelOf as numel } from '../../tensor/view.js';
+
+export { numel };
 
 /** Rows of an n-operand strided iteration: `inner` elements per row, offsets per operand. */
 export class RowIter {
@@ -85,8 +88,3 @@ export function isDense(shape: readonly number[], strides: readonly number[]): b
   return true;
 }
 
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}

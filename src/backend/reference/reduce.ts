@@ -6,7 +6,7 @@ import { RowIter, numel } from './iter.js';
 import { storeFn } from './elementwise.js';
 
 /** Strides of the contiguous output laid over x's shape: 0 on reduced dims. */
-function outStrides(shape: readonly number[], dims: readonly number[]): number[] {
+export function outStrides(shape: readonly number[], dims: readonly number[]): number[] {
   const strides = new Array<number>(shape.length).fill(0);
   let s = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
