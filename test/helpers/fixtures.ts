@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import * as torch from '../../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,4 +32,9 @@ export function decodeNumber(x: FixtureNumber): number {
 /** The flat values of an encoded tensor as JS numbers. */
 export function decodeData(t: EncodedTensor): number[] {
   return t.data.map(decodeNumber);
+}
+
+/** An encoded tensor as a tstorch tensor of its dtype and shape. */
+export function decodeTensor(e: EncodedTensor): torch.Tensor {
+  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
 }

@@ -3,15 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 const nn = torch.nn;
 const F = torch.nn.functional;
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
-}
 
 function makeOpt(e: EncodedTensor | null): torch.Tensor | null {
   return e === null ? null : make(e);

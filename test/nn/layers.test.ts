@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 interface Case {
@@ -11,10 +11,6 @@ interface Case {
   steps: number; repr: string; state0: Record<string, EncodedTensor>; x: EncodedTensor; g: EncodedTensor;
   out: EncodedTensor; grad_fn: string; x_grad: EncodedTensor; param_grads: Record<string, EncodedTensor>;
   state1: Record<string, EncodedTensor>;
-}
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
 }
 
 type Ctor = new (...args: unknown[]) => torch.nn.Module;

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { assertClose } from '../helpers/tolerance.js';
+import { gradAndGradGrad, f64 } from '../helpers/gradcheck.js';
 
 interface ModuleCase {
   name: string; ctor: string; args: unknown[]; kw: Record<string, unknown>; dtype: 'float32' | 'float64';
@@ -23,10 +24,6 @@ interface ErrorCase { type: string; message: string }
 interface Fixture { modules: ModuleCase[]; functional: FnCase[]; errors: Record<string, ErrorCase> }
 const fixture = loadFixture<Fixture>('layers_conv');
 const F = torch.nn.functional;
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
-}
 
 type Ctor = new (...args: unknown[]) => torch.nn.Module;
 
@@ -139,21 +136,6 @@ for (const [name, e] of Object.entries(fixture.errors)) {
 test('every error case of the fixture has a thunk here', () => {
   assert.deepEqual(Object.keys(ERRORS).sort(), Object.keys(fixture.errors).sort());
 });
-
-type Fn = (...ts: torch.Tensor[]) => torch.Tensor;
-
-/** gradcheck of fn and of its first gradient (so double backward), all inputs float64. */
-function gradAndGradGrad(fn: Fn, inputs: torch.Tensor[]): void {
-  assert.ok(torch.autograd.gradcheck(fn, inputs));
-  const first = (...ts: torch.Tensor[]): torch.Tensor => torch.enable_grad(() => {
-    const out = fn(...ts);
-    const gs = torch.autograd.grad(out.square().sum(), ts, { create_graph: true }) as torch.Tensor[];
-    return torch.cat(gs.map((g) => g.reshape(-1)));
-  });
-  assert.ok(torch.autograd.gradcheck(first, inputs));
-}
-
-const f64 = (...shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64' }).requires_grad_();
 
 test('gradcheck and gradgradcheck F.conv_transpose2d and F.conv_transpose1d (float64)', () => {
   torch.manual_seed(0);

@@ -3,18 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { assertClose } from '../helpers/tolerance.js';
+import { gradAndGradGrad, f64 } from '../helpers/gradcheck.js';
 
 interface Case {
   name: string; ctor: string; args: unknown[]; kw: Record<string, unknown>; seed: number; mode: string;
   repr: string; state0: Record<string, EncodedTensor>; x: EncodedTensor; g: EncodedTensor;
   out: EncodedTensor; grad_fn: string; x_grad: EncodedTensor | null;
   param_grads: Record<string, EncodedTensor>;
-}
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
 }
 
 type Ctor = new (...args: unknown[]) => torch.nn.Module;
@@ -58,23 +55,6 @@ test('layer argument errors use PyTorch wording', () => {
   assert.throws(() => torch.nn.functional.embedding(torch.ones(2), torch.ones(3, 2)),
     /Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int/);
 });
-
-type Fn = (...ts: torch.Tensor[]) => torch.Tensor;
-
-/** gradcheck of fn and of its first gradient (so double backward), all inputs float64. */
-function gradAndGradGrad(fn: Fn, inputs: torch.Tensor[]): void {
-  assert.ok(torch.autograd.gradcheck(fn, inputs));
-  // gradcheck evaluates fn without grad for its finite differences; the inner grad needs it.
-  const first = (...ts: torch.Tensor[]): torch.Tensor => torch.enable_grad(() => {
-    const out = fn(...ts);
-    const gs = torch.autograd.grad(out.square().sum(), ts, { create_graph: true }) as torch.Tensor[];
-    return torch.cat(gs.map((g) => g.reshape(-1)));
-  });
-  assert.ok(torch.autograd.gradcheck(first, inputs));
-}
-
-const f64 = (...shape: number[]): torch.Tensor =>
-  torch.randn(shape, { dtype: 'float64' }).requires_grad_();
 
 test('gradcheck and gradgradcheck F.group_norm (float64)', () => {
   torch.manual_seed(0);

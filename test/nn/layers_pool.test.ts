@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, decodeData, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { assertClose } from '../helpers/tolerance.js';
+import { gradAndGradGrad, f64 } from '../helpers/gradcheck.js';
 
 interface ModuleCase {
   name: string; ctor: string; args: unknown[]; kw: Record<string, unknown>; seed: number; dtype: string;
@@ -29,10 +30,6 @@ interface ErrorCase {
 
 const fixture = loadFixture<{ modules: ModuleCase[]; functional: FunctionalCase[]; errors: ErrorCase[] }>(
   'layers_pool');
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
-}
 
 type Ctor = new (...args: unknown[]) => torch.nn.Module;
 type Fn = (x: torch.Tensor, ...args: unknown[]) => torch.Tensor | torch.Tensor[];
@@ -108,20 +105,6 @@ test('errors use PyTorch wording', () => {
   }
 });
 
-type TFn = (...ts: torch.Tensor[]) => torch.Tensor;
-
-/** gradcheck of fn and of its first gradient (so double backward), all inputs float64. */
-function gradAndGradGrad(fn: TFn, inputs: torch.Tensor[]): void {
-  assert.ok(torch.autograd.gradcheck(fn, inputs));
-  const first = (...ts: torch.Tensor[]): torch.Tensor => torch.enable_grad(() => {
-    const out = fn(...ts);
-    const gs = torch.autograd.grad(out.square().sum(), ts, { create_graph: true }) as torch.Tensor[];
-    return torch.cat(gs.map((g) => g.reshape(-1)));
-  });
-  assert.ok(torch.autograd.gradcheck(first, inputs));
-}
-
-const f64 = (...shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64' }).requires_grad_();
 const nnF = torch.nn.functional;
 
 test('gradcheck and gradgradcheck 1-d and adaptive pooling (float64)', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/index.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, decodeData, loadFixture, decodeTensor as fromEnc } from '../helpers/fixtures.js';
 import { assertClose, type Tolerance } from '../helpers/tolerance.js';
 
 type Options = Record<string, unknown>;
@@ -46,10 +46,6 @@ for (const c of fx.cases) {
   }
 }
 const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
-
-function fromEnc(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
-}
 
 // The constructors take options objects of different types; the fixture's keys fit each one.
 type AnyCtor = new (params: unknown, opts?: Options) => torch.optim.Optimizer;

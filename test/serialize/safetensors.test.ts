@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as torch from '../../src/index.js';
 import { SafetensorError } from '../../src/serialize/safetensors.js';
 import { ValueError } from '../../src/utils/check.js';
-import { type EncodedTensor, decodeData, loadFixture } from '../helpers/fixtures.js';
+import { type EncodedTensor, decodeData, loadFixture, decodeTensor as make } from '../helpers/fixtures.js';
 import { LeNet } from '../../examples/models/lenet.js';
 
 const st = torch.safetensors;
@@ -32,10 +32,6 @@ function assertExact(t: torch.Tensor, e: EncodedTensor, what: string): void {
   const want = decodeData(e);
   assert.equal(got.length, want.length, `${what}: numel`);
   got.forEach((v, i) => assert.ok(Object.is(v, want[i]), `${what}[${i}]: ${v} !== ${want[i]}`));
-}
-
-function make(e: EncodedTensor): torch.Tensor {
-  return torch.tensor(decodeData(e), { dtype: e.dtype }).reshape(e.shape);
 }
 
 for (const [name, c] of Object.entries(expected)) {
