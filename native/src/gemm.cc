@@ -1,7 +1,8 @@
 // The GEMM driver in the manner of GotoBLAS/BLIS: A and B are packed from any strides into
 // contiguous slivers (so transposed or strided operands cost only the packing), cache-blocked
 // (kc, mc, nc) and fed to a register-blocked micro-kernel picked at run time (gemm_kernels.cc).
-// Threads split the blocks of C; matrix-vector and tiny products take simpler loops.
+// Threads take runs of C's columns each, or share the row blocks of one product (columnRuns);
+// matrix-vector and tiny products take simpler loops.
 #include "gemm.h"
 
 #include <algorithm>
@@ -50,6 +51,19 @@ MBlocks mBlocks(int64_t M, int MR, int64_t MC, int threads) {
   int64_t mb = ceilDiv(mt, std::max<int64_t>(1, MC / MR));
   if (threads > 1 && mt >= threads) mb = ceilDiv(mb, threads) * threads;
   return MBlocks{mt, std::min(mb, mt), MR};
+}
+
+/**
+ * How many runs of whole NR-column slivers to give the threads, each run multiplied on its own
+ * thread (packing its own B and all of A): 1 means the threads share one product instead. Own
+ * runs need no barrier between K blocks and keep each thread's packed B in its own core's L2; they
+ * pay for packing A once per thread, so they are taken only with at least 4 slivers a thread and
+ * runs within 10% of each other.
+ */
+int columnRuns(int64_t N, int NR, int threads) {
+  const int64_t nsl = ceilDiv(N, NR);
+  if (threads <= 1 || nsl < 4 * threads) return 1;
+  return ceilDiv(nsl, threads) * threads <= nsl + nsl / 10 ? threads : 1;
 }
 
 template <typename T>
@@ -171,6 +185,14 @@ void gemmOne(const Kernels<T>& kr, int64_t M, int64_t N, int64_t K, Mat<T> a, Ma
     for (int64_t i = 0; i < M; i++) gemvRow(kr, N, K, Mat<T>{a.at(i, 0), a.rs, a.cs}, b, c + i * ldc, acc);
   } else if (N <= 2) {
     for (int64_t j = 0; j < N; j++) gemvCol(kr, M, K, a, Mat<T>{b.at(0, j), b.rs, b.cs}, c + j, ldc, acc);
+  } else if (const int runs = columnRuns(N, kr.nr, getNumThreads()); runs > 1) {
+    const int64_t nsl = ceilDiv(N, kr.nr);
+    parallelFor(runs, 1, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; r++) {
+        const int64_t j0 = nsl * r / runs * kr.nr, j1 = std::min(N, nsl * (r + 1) / runs * kr.nr);
+        gemmBlocked(kr, M, j1 - j0, K, a, Mat<T>{b.at(0, j0), b.rs, b.cs}, c + j0, ldc, acc);
+      }
+    });
   } else {
     gemmBlocked(kr, M, N, K, a, b, c, ldc, acc);
   }
