@@ -55,9 +55,42 @@ void maxPoolInteriorS(const PoolGeom& g, const T* x, T* out, double* indices, in
 }
 
 
+/**
+ * 2 x 2 windows at stride 2 (LeNet's, VGG's): each window's four taps read directly, in the
+ * order and with the NaN rule of the general kernel. Rows this short left the general kernel's
+ * per-row set-up costing more than the comparisons.
+ */
+template <typename T>
+void maxPool2x2(const PoolGeom& g, const T* x, T* out, double* indices, int64_t p0, int64_t p1) {
+  const int32_t W = static_cast<int32_t>(g.W), oH = static_cast<int32_t>(g.oH), oW = static_cast<int32_t>(g.oW);
+  for (int64_t p = p0; p < p1; p++) {
+    const T* plane = x + p * g.H * g.W;
+    T* o = out + p * oH * oW;
+    double* id = indices + p * oH * oW;
+    for (int32_t oh = 0; oh < oH; oh++) {
+      const int32_t top = 2 * oh * W;
+      const int32_t taps[4] = {top, top + 1, top + W, top + W + 1};
+      for (int32_t ow = 0; ow < oW; ow++) {
+        const int32_t at = 2 * ow;
+        T best = plane[taps[0] + at];
+        int32_t arg = taps[0] + at;
+        for (int k = 1; k < 4; k++) {
+          const T v = plane[taps[k] + at];
+          const bool take = (v > best) | (v != v);
+          best = take ? v : best;
+          arg = take ? taps[k] + at : arg;
+        }
+        o[oh * oW + ow] = best;
+        id[oh * oW + ow] = static_cast<double>(arg);
+      }
+    }
+  }
+}
+
 template <typename T>
 void maxPoolInterior(const PoolGeom& g, const T* x, T* out, double* indices, int64_t p0, int64_t p1) {
-  if (g.sW == 2) maxPoolInteriorS<T, 2>(g, x, out, indices, p0, p1);
+  if (g.kH == 2 && g.kW == 2 && g.sH == 2 && g.sW == 2) maxPool2x2(g, x, out, indices, p0, p1);
+  else if (g.sW == 2) maxPoolInteriorS<T, 2>(g, x, out, indices, p0, p1);
   else if (g.sW == 1) maxPoolInteriorS<T, 1>(g, x, out, indices, p0, p1);
   else maxPoolInteriorS<T, 0>(g, x, out, indices, p0, p1);
 }

@@ -106,3 +106,21 @@ test('native average and adaptive average pooling match the reference exactly', 
     }
   });
 });
+
+test('native 2x2 stride-2 max pooling (its own kernel) matches the reference, ties and NaNs included',
+  { skip: skipReason }, () => {
+    everyPath((path) => {
+      const r = rng(23);
+      for (const kind of ['f32', 'f64'] as Kind[]) {
+        for (let i = 0; i < 12; i++) {
+          const H = int(r, 2, 31), W = int(r, 2, 31);
+          const big = i % 4 === 3;
+          const g: Pool2dGeom = { P: big ? int(r, 60, 90) : int(r, 1, 5), H, W, kH: 2, kW: 2, sH: 2, sW: 2,
+            pH: 0, pW: 0, dH: 1, dW: 1, oH: H >> 1, oW: W >> 1 };
+          maxPoolCase(path, g, kind, r);
+          // Few distinct values, so windows hold ties (the first of equal maxima wins).
+          maxPoolCase(path, g, kind, () => Math.floor(r() * 3) / 3);
+        }
+      }
+    });
+  });
