@@ -1,7 +1,7 @@
 // The GEMM driver in the manner of GotoBLAS/BLIS: A and B are packed from any strides into
 // contiguous slivers (so transposed or strided operands cost only the packing), cache-blocked
 // (kc, mc, nc) and fed to a register-blocked micro-kernel picked at run time (gemm_kernels.cc).
-// Threads take runs of C's columns each, or share the row blocks of one product (columnRuns);
+// Threads take runs of C's columns or rows each, or share the row blocks of one product (threadRuns);
 // matrix-vector and tiny products take simpler loops.
 #include "gemm.h"
 
@@ -54,16 +54,27 @@ MBlocks mBlocks(int64_t M, int MR, int64_t MC, int threads) {
 }
 
 /**
- * How many runs of whole NR-column slivers to give the threads, each run multiplied on its own
- * thread (packing its own B and all of A): 1 means the threads share one product instead. Own
- * runs need no barrier between K blocks and keep each thread's packed B in its own core's L2; they
- * pay for packing A once per thread, so they are taken only with at least 4 slivers a thread and
- * runs within 10% of each other.
+ * A split of C into one run per thread, each multiplied on its own thread with its own packing:
+ * runs of whole NR-column slivers (the thread packs its columns of B and all of A) or of MR-row
+ * tiles (its rows of A and all of B). Own runs need no barrier between K blocks and keep each
+ * thread's packed operands in its own core's caches; sharing one product's packed B across cores
+ * ran up to twice as slow on LeNet's and the MLP's layers. The split is by columns when that is
+ * about as even as by rows; runs = 1 when neither has two units a thread within 25% of even.
  */
-int columnRuns(int64_t N, int NR, int threads) {
-  const int64_t nsl = ceilDiv(N, NR);
-  if (threads <= 1 || nsl < 4 * threads) return 1;
-  return ceilDiv(nsl, threads) * threads <= nsl + nsl / 10 ? threads : 1;
+struct Runs {
+  int runs;
+  bool byColumns;
+};
+
+Runs threadRuns(int64_t M, int64_t N, int MR, int NR, int threads) {
+  if (threads <= 1) return {1, true};
+  // The largest run's share of the work, times threads (1 is even).
+  auto spread = [&](int64_t units) {
+    return units < 2 * threads ? 1e9 : static_cast<double>(ceilDiv(units, threads) * threads) / units;
+  };
+  const double cols = spread(ceilDiv(N, NR)), rows = spread(ceilDiv(M, MR));
+  if (std::min(cols, rows) > 1.25) return {1, true};
+  return {threads, cols <= rows * 1.05};
 }
 
 template <typename T>
@@ -185,12 +196,19 @@ void gemmOne(const Kernels<T>& kr, int64_t M, int64_t N, int64_t K, Mat<T> a, Ma
     for (int64_t i = 0; i < M; i++) gemvRow(kr, N, K, Mat<T>{a.at(i, 0), a.rs, a.cs}, b, c + i * ldc, acc);
   } else if (N <= 2) {
     for (int64_t j = 0; j < N; j++) gemvCol(kr, M, K, a, Mat<T>{b.at(0, j), b.rs, b.cs}, c + j, ldc, acc);
-  } else if (const int runs = columnRuns(N, kr.nr, getNumThreads()); runs > 1) {
-    const int64_t nsl = ceilDiv(N, kr.nr);
+  } else if (const Runs split = threadRuns(M, N, kr.mr, kr.nr, getNumThreads()); split.runs > 1) {
+    const int runs = split.runs;
+    const int64_t units = split.byColumns ? ceilDiv(N, kr.nr) : ceilDiv(M, kr.mr);
     parallelFor(runs, 1, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; r++) {
-        const int64_t j0 = nsl * r / runs * kr.nr, j1 = std::min(N, nsl * (r + 1) / runs * kr.nr);
-        gemmBlocked(kr, M, j1 - j0, K, a, Mat<T>{b.at(0, j0), b.rs, b.cs}, c + j0, ldc, acc);
+        const int64_t u0 = units * r / runs, u1 = units * (r + 1) / runs;
+        if (split.byColumns) {
+          const int64_t j0 = u0 * kr.nr, j1 = std::min(N, u1 * kr.nr);
+          gemmBlocked(kr, M, j1 - j0, K, a, Mat<T>{b.at(0, j0), b.rs, b.cs}, c + j0, ldc, acc);
+        } else {
+          const int64_t i0 = u0 * kr.mr, i1 = std::min(M, u1 * kr.mr);
+          gemmBlocked(kr, i1 - i0, N, K, Mat<T>{a.at(i0, 0), a.rs, a.cs}, b, c + i0 * ldc, ldc, acc);
+        }
       }
     });
   } else {
