@@ -344,7 +344,10 @@ void backwardWeightIm2col(const ConvGeom& g, const T* x, const T* gOut, T* gW) {
  * Weight gradient of a stride-1 convolution: dot products of gOut rows with image windows. The
  * gOut rows are padded with zeros to a multiple of DOT_LANES so every dot runs in whole vectors,
  * and the sums stay in vector lanes until the end (small planes, as in LeNet, made the tails and
- * horizontal sums of per-image dots cost more than the products).
+ * horizontal sums of per-image dots cost more than the products). With a batch the threads can
+ * share evenly, each thread takes its own images (padded into its own buffer, so they stay in its
+ * core's cache) and sums into its own accumulators, added in thread order at the end; otherwise
+ * the threads split the tiles of gW and every thread reads every image.
  */
 template <typename T>
 void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) {
@@ -355,7 +358,6 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
   const int64_t Pv = (P + DOT_LANES - 1) / DOT_LANES * DOT_LANES;
   // The windows read up to Pv - P positions past a row's end: inside the zeroed slack of imgPad.
   const int64_t imgPad = g.Cin * plane + Wp + 64, outPad = g.Cout * Pv;
-  const int64_t chunk = std::max<int64_t>(1, std::min(g.N, kPadBudget / (imgPad + outPad)));
   const std::vector<int64_t> offs = tapOffsets(g);
   // A DOT_M x DOT_N tile of (gOut rows, taps) or its transpose, whichever wastes fewer products
   // on the partial tiles at the edges (LeNet's 6 output channels fit 6 x 4 exactly).
@@ -365,44 +367,70 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
   const auto dotAcc = tr ? kr.dotTileAccT : kr.dotTileAcc;
   const int64_t oTiles = (Og + TM - 1) / TM, kTiles = (K + TN - 1) / TN;
   constexpr int64_t kTileAcc = int64_t(DOT_M) * DOT_N * DOT_LANES;
-  static thread_local Buffer<T> padBuf;
-  T* buf = padBuf.get(std::min(chunk, g.N) * (imgPad + outPad));
-  T* gbuf = buf + std::min(chunk, g.N) * imgPad;
-  // Each thread owns a range of (group, gOut rows, taps) tiles of gW, summed over every image.
   const int64_t tiles = g.groups * oTiles * kTiles;
-  std::vector<T> sums(tiles * kTileAcc, T(0));
-  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
-    const int64_t nb = std::min(chunk, g.N - n0);
-    padImages(g, x, n0, nb, buf, imgPad);
-    // gOut rows in the padded width, zeros in the extra columns, so they cancel the extra positions.
-    parallelFor(nb * g.Cout, 8, [&](int64_t q0, int64_t q1) {
-      for (int64_t q = q0; q < q1; q++) {
-        padPlane(gOut + (n0 * g.Cout + q) * L, g.Hout, g.Wout, gbuf + q * Pv, g.Hout, Wp, 0, 0);
-        std::fill(gbuf + q * Pv + P, gbuf + (q + 1) * Pv, T(0));
-      }
-    });
+
+  /** Pads gOut's rows of image n to the padded width, zeros in the extra columns (they cancel the extra positions). */
+  const auto padOut = [&](int64_t n, int64_t q0, int64_t q1, T* dst) {
+    for (int64_t q = q0; q < q1; q++) {
+      padPlane(gOut + (n * g.Cout + q) * L, g.Hout, g.Wout, dst + q * Pv, g.Hout, Wp, 0, 0);
+      std::fill(dst + q * Pv + P, dst + (q + 1) * Pv, T(0));
+    }
+  };
+  /** Adds one padded image's products for tiles [t0, t1) into acc (kTileAcc values a tile). */
+  const auto imageTiles = [&](const T* img, const T* gimg, int64_t t0, int64_t t1, T* acc) {
     // Position blocks outside the tile loop keep the block's rows of gOut and of the image in L2.
-    parallelFor(tiles, 1, [&](int64_t t0, int64_t t1) {
-      for (int64_t j = 0; j < nb; j++) {
-        for (int64_t p0 = 0; p0 < Pv; p0 += kDotBlock) {
-          const int64_t np = std::min(kDotBlock, Pv - p0);
-          for (int64_t t = t0; t < t1; t++) {
-            const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
-            const int rows = static_cast<int>(std::min<int64_t>(TM, Og - ot * TM));
-            const int cols = static_cast<int>(std::min<int64_t>(TN, K - kt * TN));
-            const T* a[DOT_M + DOT_N];
-            const T* b[DOT_M + DOT_N];
-            for (int i = 0; i < TM; i++) {
-              a[i] = gbuf + (j * g.Cout + grp * Og + ot * TM + std::min(i, rows - 1)) * Pv + p0;
-            }
-            for (int i = 0; i < TN; i++) {
-              b[i] = buf + j * imgPad + grp * Cg * plane + offs[kt * TN + std::min(i, cols - 1)] + p0;
-            }
-            dotAcc(np, a, b, sums.data() + t * kTileAcc);
-          }
+    for (int64_t p0 = 0; p0 < Pv; p0 += kDotBlock) {
+      const int64_t np = std::min(kDotBlock, Pv - p0);
+      for (int64_t t = t0; t < t1; t++) {
+        const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
+        const int rows = static_cast<int>(std::min<int64_t>(TM, Og - ot * TM));
+        const int cols = static_cast<int>(std::min<int64_t>(TN, K - kt * TN));
+        const T* a[DOT_M + DOT_N];
+        const T* b[DOT_M + DOT_N];
+        for (int i = 0; i < TM; i++) a[i] = gimg + (grp * Og + ot * TM + std::min(i, rows - 1)) * Pv + p0;
+        for (int i = 0; i < TN; i++) b[i] = img + grp * Cg * plane + offs[kt * TN + std::min(i, cols - 1)] + p0;
+        dotAcc(np, a, b, acc + t * kTileAcc);
+      }
+    }
+  };
+
+  std::vector<T> sums(tiles * kTileAcc, T(0));
+  const int threads = getNumThreads();
+  if (threads > 1 && (g.N % threads == 0 || g.N >= 4 * threads)) {
+    std::vector<T> partial((threads - 1) * tiles * kTileAcc, T(0));
+    parallelFor(threads, 1, [&](int64_t r0, int64_t r1) {
+      static thread_local Buffer<T> own;
+      T* ib = own.get(imgPad + outPad);
+      T* gb = ib + imgPad;
+      for (int64_t r = r0; r < r1; r++) {
+        T* acc = r == 0 ? sums.data() : partial.data() + (r - 1) * tiles * kTileAcc;
+        for (int64_t n = g.N * r / threads; n < g.N * (r + 1) / threads; n++) {
+          padImages(g, x, n, 1, ib, imgPad);  // serial here: inside a parallel chunk
+          padOut(n, 0, g.Cout, gb);
+          imageTiles(ib, gb, 0, tiles, acc);
         }
       }
     });
+    for (int r = 1; r < threads; r++) {
+      const T* part = partial.data() + (r - 1) * tiles * kTileAcc;
+      for (int64_t i = 0; i < tiles * kTileAcc; i++) sums[i] += part[i];
+    }
+  } else {
+    const int64_t chunk = std::max<int64_t>(1, std::min(g.N, kPadBudget / (imgPad + outPad)));
+    static thread_local Buffer<T> padBuf;
+    T* buf = padBuf.get(std::min(chunk, g.N) * (imgPad + outPad));
+    T* gbuf = buf + std::min(chunk, g.N) * imgPad;
+    for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+      const int64_t nb = std::min(chunk, g.N - n0);
+      padImages(g, x, n0, nb, buf, imgPad);
+      parallelFor(nb * g.Cout, 8, [&](int64_t q0, int64_t q1) {
+        for (int64_t q = q0; q < q1; q++) padOut(n0 + q / g.Cout, q % g.Cout, q % g.Cout + 1, gbuf + (q / g.Cout) * outPad);
+      });
+      // Each thread owns a range of (group, gOut rows, taps) tiles of gW, summed over every image.
+      parallelFor(tiles, 1, [&](int64_t t0, int64_t t1) {
+        for (int64_t j = 0; j < nb; j++) imageTiles(buf + j * imgPad, gbuf + j * outPad, t0, t1, sums.data());
+      });
+    }
   }
   for (int64_t t = 0; t < tiles; t++) {
     const int64_t grp = t / (oTiles * kTiles), ot = t / kTiles % oTiles, kt = t % kTiles;
