@@ -45,3 +45,4 @@ export { save, load } from './serialize/serialization.js';
 export { conv1d, conv2d, conv_transpose1d, conv_transpose2d } from './ops/convolution.js';
 export { constant_pad_nd } from './ops/padding.js';
 export { bilinear } from './ops/bilinear.js';
+export { addmm } from './ops/linalg_extra.js';
