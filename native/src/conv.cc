@@ -119,14 +119,46 @@ void directConv(const Direct& g, const T* in, const T* pw, const T* bias, T* out
   const int64_t Cg = g.Cin / g.groups, Og = g.Cout / g.groups, K = g.K();
   const int64_t nOs = (Og + CMR - 1) / CMR, plane = g.plane(), P = g.positions();
   const int64_t imgPad = g.Cin * plane + CNR + g.Wp();
-  const int64_t chunk = std::max<int64_t>(1, std::min(g.N, kPadBudget / imgPad));
   const std::vector<int64_t> offs = tapOffsets(g);
-  // Up to 8 tiles of positions per task, in a number of tasks per image that the threads share
-  // evenly (a thread's tasks are contiguous, so they also share the image's rows in cache).
   const int64_t tiles = (P + CNR - 1) / CNR, threads = getNumThreads();
+  /** The tiles [tl0, tl1) of one padded image (image n of the batch); tile is a CMR x CNR scratch. */
+  const auto imageTiles = [&](const T* img, int64_t n, int64_t tl0, int64_t tl1, T* tile) {
+    T* o = out + n * g.Cout * g.Hout * g.Wout;
+    for (int64_t tl = tl0; tl < tl1; tl++) {
+      const int64_t p0 = tl * CNR, np = std::min<int64_t>(CNR, P - p0);
+      for (int64_t grp = 0; grp < g.groups; grp++) {
+        for (int64_t os = 0; os < nOs; os++) {
+          const int64_t oc = grp * Og + os * CMR;
+          const int rows = static_cast<int>(std::min<int64_t>(CMR, Og - os * CMR));
+          kr.convMicro(K, pw + (grp * nOs + os) * K * CMR, img + grp * Cg * plane + p0, offs.data(), tile);
+          scatterTile(tile, CNR, rows, p0, np, g, o + oc * g.Hout * g.Wout, bias ? bias + oc : nullptr, acc);
+        }
+      }
+    }
+  };
+  if (g.N % threads == 0 || g.N >= 4 * threads) {
+    // Each thread pads its own images one at a time into its own buffer and convolves each while
+    // it is in the core's L2 (padding the whole batch first left it in L3 for the second pass).
+    parallelFor(threads, 1, [&](int64_t r0, int64_t r1) {
+      static thread_local Buffer<T> own;
+      T* img = own.get(imgPad);
+      alignas(64) T tile[32 * 64];
+      for (int64_t r = r0; r < r1; r++) {
+        for (int64_t n = g.N * r / threads; n < g.N * (r + 1) / threads; n++) {
+          padImages(g, in, n, 1, img, imgPad);  // serial here: inside a parallel chunk
+          imageTiles(img, n, 0, tiles, tile);
+        }
+      }
+    });
+    return;
+  }
+  // Fewer images than the threads share evenly: the threads split each image's positions, in up
+  // to 8 tiles a task and a number of tasks per image that the threads share evenly (a thread's
+  // tasks are contiguous, so they also share the image's rows in cache).
   const int64_t perTask = (tiles + threads * ((tiles + 8 * threads - 1) / (8 * threads)) - 1) /
                           (threads * ((tiles + 8 * threads - 1) / (8 * threads)));
   const int64_t blocks = (tiles + perTask - 1) / perTask;
+  const int64_t chunk = std::max<int64_t>(1, std::min(g.N, kPadBudget / imgPad));
   static thread_local Buffer<T> padBuf;
   T* buf = padBuf.get(std::min(chunk, g.N) * imgPad);
   for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
@@ -136,21 +168,7 @@ void directConv(const Direct& g, const T* in, const T* pw, const T* bias, T* out
       alignas(64) T tile[32 * 64];
       for (int64_t t = t0; t < t1; t++) {
         const int64_t j = t / blocks, blk = t % blocks;
-        const T* img = buf + j * imgPad;
-        T* o = out + (n0 + j) * g.Cout * g.Hout * g.Wout;
-        for (int64_t tl = blk * perTask; tl < std::min(tiles, (blk + 1) * perTask); tl++) {
-          const int64_t p0 = tl * CNR, np = std::min<int64_t>(CNR, P - p0);
-          for (int64_t grp = 0; grp < g.groups; grp++) {
-            for (int64_t os = 0; os < nOs; os++) {
-              const int64_t oc = grp * Og + os * CMR;
-              const int rows = static_cast<int>(std::min<int64_t>(CMR, Og - os * CMR));
-              kr.convMicro(K, pw + (grp * nOs + os) * K * CMR, img + grp * Cg * plane + p0, offs.data(),
-                           tile);
-              scatterTile(tile, CNR, rows, p0, np, g, o + oc * g.Hout * g.Wout, bias ? bias + oc : nullptr,
-                          acc);
-            }
-          }
-        }
+        imageTiles(buf + j * imgPad, n0 + j, blk * perTask, std::min(tiles, (blk + 1) * perTask), tile);
       }
     });
   }
