@@ -7,6 +7,7 @@ import { Tensor as TensorClass } from '../tensor/tensor.js';
 import { check } from '../utils/check.js';
 import { gradientEdge, OpNode } from '../ops/define.js';
 import { Storage as StorageClass } from '../tensor/storage.js';
+import { recycleArray } from '../tensor/dtype.js';
 
 export interface BackwardOptions {
   retain_graph?: boolean | null;
@@ -140,6 +141,23 @@ class Ownership {
     }
   }
 
+  /**
+   * After a built-in node has run: its input gradients that the engine made, that no buffer
+   * holds any more and that the node did not pass on (no output shares their storage) are
+   * referenced by nothing, so their memory goes back for reuse (dtype.ts recycleArray).
+   */
+  recycle(inputs: readonly (Tensor | null)[], outs: readonly (Tensor | null)[]): void {
+    if (this.userCodeSeen) return;
+    for (const t of inputs) {
+      if (t === null) continue;
+      const s = t._storage;
+      if (s.id < this.firstId || s._run !== this.run || s._deliveries !== 0) continue;
+      if (outs.some((o) => o !== null && o !== undefined && o._storage === s)) continue;
+      s._run = -1;  // recycled: never counted, owned or recycled again
+      recycleArray(s.dtype, s.data);
+    }
+  }
+
   /** Called for every node before it runs: user code may keep references to gradients. */
   visit(node: Node): void {
     if (this.userCodeSeen) return;
@@ -258,6 +276,7 @@ export function runEngine(
     } else if (!needed || needed.has(node)) {
       outs = applyNode(node, inputs);
       own?.consumed(inputs);
+      own?.recycle(inputs, outs);
       if (!keepGraph) node.release();
     }
     const edges = node.next_functions;

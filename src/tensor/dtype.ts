@@ -31,6 +31,8 @@ export class DType {
   alloc(n: number): TypedArray {
     const bytes = n * this.itemsize;
     if (bytes > SLAB_MIN && bytes <= SLAB_MAX) return this.view(slabAlloc(bytes), n);
+    const reused = bytes >= POOL_MIN ? fromPool(this, n) : undefined;
+    if (reused !== undefined) return reused.fill(0);
     switch (this.name) {
       case 'float32':
         return new Float32Array(n);
@@ -51,6 +53,8 @@ export class DType {
   allocUninit(n: number): TypedArray {
     const bytes = n * this.itemsize;
     if (bytes <= SLAB_MAX || allocUnsafe === undefined) return this.alloc(n);
+    const reused = bytes >= POOL_MIN ? fromPool(this, n) : undefined;
+    if (reused !== undefined) return reused;
     return this.view({ buffer: allocUnsafe(bytes).buffer as ArrayBuffer, offset: 0 }, n);
   }
 
@@ -93,6 +97,37 @@ function slabAlloc(bytes: number): { buffer: ArrayBuffer; offset: number } {
   slabAt.offset = slabNext;
   slabNext += (bytes + 15) & ~15;
   return slabAt;
+}
+
+// Arrays that no tensor uses any more, kept for the next allocation of the same dtype and length.
+// The backward engine hands back the gradients it made and consumed (engine.ts): the next
+// gradient of that size then lands in memory that is still in cache, and no new ArrayBuffer grows
+// the external memory whose growth makes V8 run full collections (every 64 MiB allocated).
+// PyTorch gets the same from reference counting and the allocator reusing what was just freed.
+const POOL_MIN = 65536;
+const POOL_PER_SIZE = 4;
+const POOL_MAX_BYTES = 256 * 1024 * 1024;
+const pool = new Map<string, TypedArray[]>();
+let pooledBytes = 0;
+
+function fromPool(dtype: DType, n: number): TypedArray | undefined {
+  const a = pool.get(`${dtype.name}:${n}`)?.pop();
+  if (a !== undefined) pooledBytes -= a.byteLength;
+  return a;
+}
+
+/**
+ * Takes back the backing array of a storage that nothing references any more; its contents are
+ * undefined from now on. Only the backward engine calls this, for gradients it made and consumed.
+ */
+export function recycleArray(dtype: DType, data: TypedArray): void {
+  if (data.byteLength < POOL_MIN || pooledBytes + data.byteLength > POOL_MAX_BYTES) return;
+  const key = `${dtype.name}:${data.length}`;
+  let list = pool.get(key);
+  if (list === undefined) pool.set(key, (list = []));
+  if (list.length >= POOL_PER_SIZE) return;
+  list.push(data);
+  pooledBytes += data.byteLength;
 }
 
 export const float32 = new DType('float32', 4, true, 3);
