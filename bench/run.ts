@@ -1,6 +1,7 @@
-// `npm run bench`: times the workloads of the native-backend issue on tstorch and, when
-// /usr/bin/python3 has torch, on PyTorch (bench/pytorch_bench.py), alternating the two in short
-// batches, with a pause between them, for fairness; prints a markdown table of medians and writes bench/results/latest.md.
+// `npm run bench`: times five workloads (matmul, conv2d, UNet's doubleConv block, LeNet, an MLP)
+// on tstorch and, when /usr/bin/python3 has torch, on PyTorch (bench/pytorch_bench.py),
+// alternating the two in short batches, with a pause between them, for fairness; prints a
+// markdown table of medians and writes bench/results/latest.md.
 // Options: --threads 1,2   --filter W2   --quick
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -180,6 +181,11 @@ function cpuModel(): string {
   }
 }
 
+/** Node.js and V8 options of this process, without the TypeScript loader's `--import tsx`. */
+function nodeFlags(): string {
+  return process.execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import').join(' ');
+}
+
 interface Row { id: string; threads: number; ts: number; py: number | null; flops?: number }
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -239,7 +245,8 @@ async function main(): Promise<void> {
     `# tstorch benchmark`, '',
     `- date: ${new Date().toISOString()}`,
     `- CPU: ${cpuModel()} (load average ${load} at the start: other processes share the cores)`,
-    `- tstorch backend: ${torch.backends.get_backend()} (isa ${torch.backends.native.isa()})`,
+    `- tstorch backend: ${torch.backends.get_backend()} (isa ${torch.backends.native.isa()}); Node.js ` +
+      `${process.version}${nodeFlags() ? ` with ${nodeFlags()} (see the README)` : ''}`,
     `- PyTorch: ${torchVersion}`,
     `- threads: ${opts.threads.join(', ')}${opts.quick ? ' (--quick)' : ''}; PyTorch: one process per ` +
       'workload, OMP/OPENBLAS/MKL_NUM_THREADS and torch.set_num_threads = threads',

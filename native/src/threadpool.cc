@@ -2,8 +2,11 @@
 // bumping an atomic generation after its fields are written (release), and workers read them only
 // after seeing the new generation (acquire), so no field is read while another thread writes it.
 // Kernels run thousands of times per second, so workers and the caller spin briefly before they
-// sleep on a condition variable; calls from inside a job (or from a second thread while the pool
-// is busy) run serially on the calling thread instead of deadlocking.
+// sleep on a condition variable. The spin yields the core on every turn: on a 2-core machine a
+// spin that kept its core starved the JS engine's background GC jobs (those that free dead
+// ArrayBuffers), and V8 then fell into a full collection every few steps (the W3 eval step on two
+// threads took 4-6 ms instead of 3 in most processes). Calls from inside a job (or from a second
+// thread while the pool is busy) run serially on the calling thread instead of deadlocking.
 #include "threadpool.h"
 
 #include <algorithm>
@@ -13,13 +16,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define TS_PAUSE() _mm_pause()
-#else
-#define TS_PAUSE() std::this_thread::yield()
-#endif
 
 namespace tstorch {
 namespace {
@@ -79,7 +75,7 @@ struct Pool {
       if (stop.load(std::memory_order_acquire)) return false;
       if (generation.load(std::memory_order_acquire) != seen) return true;
       if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
-      TS_PAUSE();
+      std::this_thread::yield();
     }
     std::unique_lock<std::mutex> lock(mu);
     sleepers++;
@@ -134,7 +130,7 @@ struct Pool {
         callerSleeping.store(false);
         break;
       }
-      TS_PAUSE();
+      std::this_thread::yield();
     }
     job = nullptr;
   }
