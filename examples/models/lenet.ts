@@ -1,12 +1,12 @@
-// The seed notebook's LeNet (3x32x32 input, 10 classes), ported line by line from its PyTorch
+// The nn.Module tutorial notebook's LeNet (3x32x32 input, 10 classes), ported line by line from its PyTorch
 // class. test/examples/models.test.ts checks it against tools/oracle/models.py.
 import * as torch from '../../src/index.js';
 
 const t = torch;
 
 /**
- * LeNet-5 as the seed defines it: a `features` Sequential (two conv/ReLU/max-pool stages) and a
- * `classifiter` Sequential (three Linear layers; the seed's spelling is kept so that state_dict
+ * LeNet-5 as the nn.Module tutorial defines it: a `features` Sequential (two conv/ReLU/max-pool stages) and a
+ * `classifiter` Sequential (three Linear layers; the tutorial's spelling is kept so that state_dict
  * keys match the notebook's).
  * @example
  * const ln = new LeNet();

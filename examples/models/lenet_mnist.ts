@@ -1,4 +1,4 @@
-// The seed notebook's LeNet adapted to 1x28x28 MNIST digits: padding 2 on the first conv keeps
+// The nn.Module tutorial notebook's LeNet adapted to 1x28x28 MNIST digits: padding 2 on the first conv keeps
 // the 16x5x5 feature map, so the classifier is unchanged. Used by examples/demo.ts.
 import * as torch from '../../src/index.js';
 

@@ -1,4 +1,4 @@
-// A small UNet built from the seed notebook's doubleConv: down path doubleConv + MaxPool2d(2),
+// A small UNet built from the nn.Module tutorial's doubleConv: down path doubleConv + MaxPool2d(2),
 // a bottleneck, up path ConvTranspose2d(k=2, s=2) + skip concatenation + doubleConv, 1x1 head.
 import * as torch from '../../src/index.js';
 
@@ -6,7 +6,7 @@ const { nn } = torch;
 type Tensor = torch.Tensor;
 
 /**
- * The seed's block: (Conv2d 3x3 pad 1, BatchNorm2d, ReLU) twice, in one Sequential.
+ * The tutorial's block: (Conv2d 3x3 pad 1, BatchNorm2d, ReLU) twice, in one Sequential.
  * @example new doubleConv(8, 16).forward(torch.randn(1, 8, 4, 4)) // [1, 16, 4, 4]
  */
 export class doubleConv extends nn.Module {

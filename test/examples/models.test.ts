@@ -161,7 +161,7 @@ function classifierCase(name: string, ctor: () => torch.nn.Module, shape: number
 }
 
 for (const dtype of ['float32', 'float64']) {
-  test(`LeNet (the seed's) matches PyTorch, ${dtype}`, () => {
+  test(`LeNet (the tutorial's) matches PyTorch, ${dtype}`, () => {
     classifierCase(`lenet/${dtype}`, () => new LeNet(), [2, 3, 32, 32], 10);
   });
 }
@@ -234,7 +234,7 @@ for (const dtype of ['float32', 'float64']) {
 }
 
 for (const dtype of ['float32', 'float64']) {
-  test(`UNet from the seed's doubleConv matches PyTorch, ${dtype}`, () => {
+  test(`UNet from the tutorial's doubleConv matches PyTorch, ${dtype}`, () => {
     const c = cases.get(`unet/${dtype}`);
     assert.ok(c, `fixture case unet/${dtype}`);
     const model = begin(c, () => new UNet(3, 2, [8, 16, 32]));

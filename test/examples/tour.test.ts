@@ -1,4 +1,4 @@
-// The ported seed notebook prints what PyTorch prints (tools/oracle/seed_tour.py), line for line.
+// The ported nn.Module tutorial notebook prints what PyTorch prints (tools/oracle/nn_module_tour.py), line for line.
 // Text must be identical; printed numbers must be identical except in the last printed digit of
 // values that come out of float32 sums (gradients and conv outputs), where the order PyTorch's
 // BLAS adds in is not reproducible: those must agree to 1e-3 relative or 1e-6 absolute.
@@ -19,7 +19,7 @@ function closeEnough(a: string, b: string): boolean {
 }
 
 test('examples/nn_module_tour.ts prints the PyTorch notebook\'s text, line for line', () => {
-  const expected = loadFixture<{ text: string }>('seed_tour').text.split('\n');
+  const expected = loadFixture<{ text: string }>('nn_module_tour').text.split('\n');
   const actual = execFileSync(process.execPath, ['--import', 'tsx', 'examples/nn_module_tour.ts'], {
     cwd: root,
     encoding: 'utf8',

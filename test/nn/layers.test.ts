@@ -1,4 +1,4 @@
-// The seed's layers as modules against tools/oracle/layers.py: seeded default parameters,
+// The nn.Module tutorial's layers as modules against tools/oracle/layers.py: seeded default parameters,
 // repr, state_dict keys, outputs, gradients, and BatchNorm's running statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -404,7 +404,7 @@ test('nn.Parameter shares storage, keeps its grad and prints as PyTorch', () => 
   assert.deepEqual([...new nn.Parameter().shape], [0]);
 });
 
-test('a Linear(1, 1) shared four times in a Sequential: output 81, gradient 108 (the seed)', () => {
+test('a Linear(1, 1) shared four times in a Sequential: output 81, gradient 108 (the tutorial)', () => {
   class Mul extends nn.Module {
     declare weight: torch.nn.Parameter;
 

@@ -18,7 +18,7 @@ def err(fn):
     raise AssertionError("expected an error")
 
 
-# The seed's four-times-shared weight: w = 3, x = 1 -> 81 and a gradient of 4 * 27 = 108.
+# The tutorial's four-times-shared weight: w = 3, x = 1 -> 81 and a gradient of 4 * 27 = 108.
 w = torch.tensor([[3.0]], requires_grad=True)
 x = torch.ones(1, 1)
 y = x

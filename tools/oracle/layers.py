@@ -1,4 +1,4 @@
-"""The seed's layers as modules: seeded default parameters, repr, state_dict keys, forward
+"""The nn.Module tutorial's layers as modules: seeded default parameters, repr, state_dict keys, forward
 output and gradients (input and every parameter), train and eval for BatchNorm.
 
 Each case: torch.manual_seed(k); m = <ctor>; x = randn(shape) (requires grad);

@@ -1,6 +1,6 @@
 """More torch.nn layers as modules: Flatten, Unflatten, Dropout, Dropout2d, Embedding, LayerNorm,
 GroupNorm, AvgPool2d, AdaptiveAvgPool2d. Seeded construction, repr, state_dict, output, grad_fn,
-input and parameter gradients; Dropout masks in train mode under the seed.
+input and parameter gradients; Dropout masks in train mode under a fixed seed.
 
 Each case: torch.manual_seed(k); m = <ctor>; x = randn(shape) (requires grad) or the given
 indices; out = m(x * 1); (out * g).sum().backward(). Writes test/fixtures/layers_extra.json.

@@ -1,4 +1,4 @@
-"""Reference models (examples/models/*.ts) in real PyTorch: the seed's LeNet, a UNet from the seed's
+"""Reference models (examples/models/*.ts) in real PyTorch: the nn.Module tutorial's LeNet, a UNet from its
 doubleConv, torchvision's ResNet-18 (defined here by hand, identical to torchvision/models/resnet.py,
 since torchvision may be absent) and a nanoGPT-style decoder with weight tying.
 
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 
 from common import enc, num, write_fixture, use_2x_module_list_repr
-from seed_models import LeNet, doubleConv
+from tutorial_models import LeNet, doubleConv
 
 N_SAMPLES = 32
 SMALL = 64
@@ -52,7 +52,7 @@ def state_fp(model):
 use_2x_module_list_repr()  # 2.x prints repeated blocks folded; 1.13 does not
 
 
-# ---- UNet from the seed's doubleConv (examples/models/unet.ts) ----
+# ---- UNet from the tutorial's doubleConv (examples/models/unet.ts) ----
 
 class UNet(nn.Module):
     def __init__(self, in_channels=3, out_channels=2, features=(8, 16, 32)):

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from common import FIXTURES, enc, write_fixture
-from seed_models import LeNet
+from tutorial_models import LeNet
 
 OUT = os.path.join(FIXTURES, "safetensors")
 

@@ -23,7 +23,7 @@ from collections import OrderedDict
 import torch
 
 from common import FIXTURES, num, write_fixture
-from seed_models import LeNet
+from tutorial_models import LeNet
 
 OUT = os.path.join(FIXTURES, "serialize")
 SMALL = 64

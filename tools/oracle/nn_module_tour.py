@@ -1,7 +1,7 @@
-"""The seed notebook (shared/seed), every cell in order under one seed, printing what the
+"""The nn.Module tutorial notebook, every cell in order under one seed, printing what the
 notebook shows. examples/nn_module_tour.ts is its line-by-line port; a test compares the texts.
 
-Writes test/fixtures/seed_tour.json: {"text": the whole printed output}.
+Writes test/fixtures/nn_module_tour.json: {"text": the whole printed output}.
 Cells whose notebook output is a displayed value rather than a print are printed with print()
 of the same value. Python type objects are printed by name (the TS port prints the same names).
 """
@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from common import write_fixture
-from seed_models import LeNet, doubleConv
+from tutorial_models import LeNet, doubleConv
 
 
 class Linear(nn.Module):
@@ -152,5 +152,5 @@ with contextlib.redirect_stdout(buf):
 text = buf.getvalue()
 # PyTorch 2.x names: Linear without bias on a 2-D input records MmBackward0 in both versions;
 # 1.13 prints the same text for every cell here, so no patch is needed.
-write_fixture("seed_tour", {"text": text}, __file__)
+write_fixture("nn_module_tour", {"text": text}, __file__)
 print(text)

@@ -1,4 +1,4 @@
-"""The seed notebook's models (shared/seed), verbatim: doubleConv and LeNet. The oracle scripts that
+"""The nn.Module tutorial notebook's models, verbatim: doubleConv and LeNet. The oracle scripts that
 need them import them from here (the TypeScript ports are in examples/models/ and
 examples/nn_module_tour.ts)."""
 import torch
