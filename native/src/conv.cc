@@ -387,7 +387,8 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
   constexpr int64_t kTileAcc = int64_t(DOT_M) * DOT_N * DOT_LANES;
   const int64_t tiles = g.groups * oTiles * kTiles;
 
-  /** Pads gOut's rows of image n to the padded width, zeros in the extra columns (they cancel the extra positions). */
+  /** Pads gOut's rows [q0, q1) of image n to the padded width, zeros in the extra columns (they
+   *  cancel the products at the extra positions). */
   const auto padOut = [&](int64_t n, int64_t q0, int64_t q1, T* dst) {
     for (int64_t q = q0; q < q1; q++) {
       padPlane(gOut + (n * g.Cout + q) * L, g.Hout, g.Wout, dst + q * Pv, g.Hout, Wp, 0, 0);
@@ -406,7 +407,9 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
         const T* a[DOT_M + DOT_N];
         const T* b[DOT_M + DOT_N];
         for (int i = 0; i < TM; i++) a[i] = gimg + (grp * Og + ot * TM + std::min(i, rows - 1)) * Pv + p0;
-        for (int i = 0; i < TN; i++) b[i] = img + grp * Cg * plane + offs[kt * TN + std::min(i, cols - 1)] + p0;
+        for (int i = 0; i < TN; i++) {
+          b[i] = img + grp * Cg * plane + offs[kt * TN + std::min(i, cols - 1)] + p0;
+        }
         dotAcc(np, a, b, acc + t * kTileAcc);
       }
     }
@@ -442,7 +445,9 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
       const int64_t nb = std::min(chunk, g.N - n0);
       padImages(g, x, n0, nb, buf, imgPad);
       parallelFor(nb * g.Cout, 8, [&](int64_t q0, int64_t q1) {
-        for (int64_t q = q0; q < q1; q++) padOut(n0 + q / g.Cout, q % g.Cout, q % g.Cout + 1, gbuf + (q / g.Cout) * outPad);
+        for (int64_t q = q0; q < q1; q++) {
+          padOut(n0 + q / g.Cout, q % g.Cout, q % g.Cout + 1, gbuf + (q / g.Cout) * outPad);
+        }
       });
       // Each thread owns a range of (group, gOut rows, taps) tiles of gW, summed over every image.
       parallelFor(tiles, 1, [&](int64_t t0, int64_t t1) {

@@ -62,7 +62,8 @@ void maxPoolInteriorS(const PoolGeom& g, const T* x, T* out, double* indices, in
  */
 template <typename T>
 void maxPool2x2(const PoolGeom& g, const T* x, T* out, double* indices, int64_t p0, int64_t p1) {
-  const int32_t W = static_cast<int32_t>(g.W), oH = static_cast<int32_t>(g.oH), oW = static_cast<int32_t>(g.oW);
+  const int32_t W = static_cast<int32_t>(g.W);
+  const int32_t oH = static_cast<int32_t>(g.oH), oW = static_cast<int32_t>(g.oW);
   for (int64_t p = p0; p < p1; p++) {
     const T* plane = x + p * g.H * g.W;
     T* o = out + p * oH * oW;

@@ -106,10 +106,11 @@ test('odd, empty and edge sizes on every layout pair, dtype, accumulate flag and
   });
 });
 
-test('sizes crossing the cache blocks (kc 256 or 512, mc about 200, nc 1024), column runs and batches', { skip }, () => {
+test('sizes crossing the cache blocks (kc 256 or 512, mc about 200, nc 1024), thread runs, batches',
+  { skip }, () => {
   // On two threads (AVX-512 floats), [1, 97, 1100, 5] and [1, 20, 1009, 530] give each thread a run
-  // of C's columns (the second with a ragged last sliver and K crossing kc), [1, 200, 33, 20],
-  // [1, 30, 40, 520] and [2, 100, 35, 33] a run of rows, and [3, 12, 32, 16] shares one product.
+  // of C's columns (the second with a ragged last sliver and K crossing kc), [1, 200, 33, 20] and
+  // [1, 30, 40, 520] a run of rows, and [3, 12, 32, 16] shares one product.
   const shapes: [number, number, number, number][] = [
     [1, 200, 33, 20], [1, 97, 1100, 5], [1, 30, 40, 520], [3, 12, 32, 16], [5, 7, 9, 11], [2, 100, 35, 33],
     [1, 20, 1009, 530],
