@@ -181,9 +181,11 @@ function cpuModel(): string {
   }
 }
 
-/** Node.js and V8 options of this process, without the TypeScript loader's `--import tsx`. */
+/** Node.js and V8 options of this process, without the TypeScript loader's own (`--import tsx`). */
 function nodeFlags(): string {
-  return process.execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import').join(' ');
+  const loader = (a: string | undefined) => a !== undefined && /(^|[/\\])tsx([/\\]|$)/.test(a);
+  return process.execArgv.filter((a, i, all) => !(a.startsWith('--') && loader(all[i + 1])) && !loader(a))
+    .join(' ');
 }
 
 interface Row { id: string; threads: number; ts: number; py: number | null; flops?: number }
