@@ -4,7 +4,8 @@ import { py } from '../../utils/python.js';
 import { Module } from './module.js';
 import * as F from '../functional.js';
 import type { IntOrPair } from './conv.js';
-import { ctorOptions } from './pooling.js';
+import { ctorOptions, type AdaptiveOutputSize } from './pooling.js';
+import { isOpts } from '../../utils/kwargs.js';
 
 export interface AvgPoolModuleOptions {
   stride?: IntOrPair | null;
@@ -51,28 +52,27 @@ export class AvgPool2d extends Module {
   }
 }
 
-export type AdaptiveSize = number | readonly (number | null)[];
+/** The constructor argument shared by the adaptive average pools (torch's _AdaptiveAvgPoolNd). */
+abstract class _AdaptiveAvgPoolNd extends Module {
+  output_size: AdaptiveOutputSize;
+
+  constructor(output_size: AdaptiveOutputSize | { output_size: AdaptiveOutputSize }) {
+    super();
+    this.output_size = isOpts(output_size) ? output_size.output_size : (output_size as AdaptiveOutputSize);
+  }
+
+  override extra_repr(): string {
+    return `output_size=${py(this.output_size)}`;
+  }
+}
 
 /**
  * nn.AdaptiveAvgPool2d(output_size): average pooling to a fixed output size (null keeps the input's).
  * @example new nn.AdaptiveAvgPool2d([null, 3]) // AdaptiveAvgPool2d(output_size=(None, 3))
  */
-export class AdaptiveAvgPool2d extends Module {
-  output_size: AdaptiveSize;
-
-  constructor(output_size: AdaptiveSize | { output_size: AdaptiveSize }) {
-    super();
-    this.output_size = typeof output_size === 'object' && !Array.isArray(output_size)
-      ? (output_size as { output_size: AdaptiveSize }).output_size
-      : (output_size as AdaptiveSize);
-  }
-
+export class AdaptiveAvgPool2d extends _AdaptiveAvgPoolNd {
   override forward(input: Tensor): Tensor {
     return F.adaptive_avg_pool2d(input, this.output_size);
-  }
-
-  override extra_repr(): string {
-    return `output_size=${py(this.output_size)}`;
   }
 }
 
@@ -126,21 +126,8 @@ export class AvgPool1d extends Module {
  * nn.AdaptiveAvgPool1d(output_size)
  * @example new nn.AdaptiveAvgPool1d(5) // AdaptiveAvgPool1d(output_size=5)
  */
-export class AdaptiveAvgPool1d extends Module {
-  output_size: AdaptiveSize;
-
-  constructor(output_size: AdaptiveSize | { output_size: AdaptiveSize }) {
-    super();
-    this.output_size = typeof output_size === 'object' && !Array.isArray(output_size)
-      ? (output_size as { output_size: AdaptiveSize }).output_size
-      : (output_size as AdaptiveSize);
-  }
-
+export class AdaptiveAvgPool1d extends _AdaptiveAvgPoolNd {
   override forward(input: Tensor): Tensor {
     return F.adaptive_avg_pool1d(input, this.output_size);
-  }
-
-  override extra_repr(): string {
-    return `output_size=${py(this.output_size)}`;
   }
 }
