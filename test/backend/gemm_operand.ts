@@ -1,5 +1,6 @@
-// Strided matrix operands for the gemm tests (matmul.test.ts, native_gemm.test.ts): a batch of
-// matrices in a padded buffer, laid out contiguous, transposed, strided or batch-broadcast.
+// Shared by the gemm tests (matmul.test.ts, native_gemm.test.ts): strided matrix operands (a batch
+// of matrices in a padded buffer, laid out contiguous, transposed, strided or batch-broadcast),
+// the test case, and a float64 triple-loop reference with each element's rounding-error scale.
 
 export type FloatArray = Float32Array | Float64Array;
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -33,4 +34,41 @@ export function operand(T: FloatCtor, batch: number, rows: number, cols: number,
   const buf = new T(off + Math.max(1, layout === 'broadcast' ? one : batch * one) + 3);
   for (let i = 0; i < buf.length; i++) buf[i] = rand() * 2 - 1;
   return { buf, off, bs, rs, cs };
+}
+
+/** C = C0 (if accumulating) + A @ B in float64, and sum |C0| + |A| @ |B| for scale. */
+export function naive(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,
+  c0: FloatArray | null): { ref: Float64Array; scale: Float64Array } {
+  const ref = new Float64Array(batch * M * N);
+  const scale = new Float64Array(batch * M * N);
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        const o = (t * M + i) * N + j;
+        let s = c0 === null ? 0 : c0[o];
+        let m = Math.abs(s);
+        for (let k = 0; k < K; k++) {
+          const a = A.buf[A.off + t * A.bs + i * A.rs + k * A.cs];
+          const p = a * B.buf[B.off + t * B.bs + k * B.rs + j * B.cs];
+          s += p;
+          m += Math.abs(p);
+        }
+        ref[o] = s;
+        scale[o] = m;
+      }
+    }
+  }
+  return { ref, scale };
+}
+
+/** One gemm test case: C[batch, M, N] (+)= A[batch, M, K] @ B[batch, K, N]. */
+export interface Case {
+  T: FloatCtor;
+  batch: number;
+  M: number;
+  N: number;
+  K: number;
+  la: Layout;
+  lb: Layout;
+  accumulate: boolean;
 }

@@ -5,44 +5,8 @@ import assert from 'node:assert/strict';
 import { gemm } from '../../src/backend/reference/matmul.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
 import {
-  LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand,
+  type Case, LAYOUTS, type FloatCtor, type Layout, naive, operand,
 } from './gemm_operand.js';
-
-/** Reference C = C0 (if accumulating) + A @ B in float64, and sum |C0| + |A| @ |B| for scale. */
-function naive(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,
-  c0: FloatArray | null): { ref: Float64Array; scale: Float64Array } {
-  const ref = new Float64Array(batch * M * N);
-  const scale = new Float64Array(batch * M * N);
-  for (let t = 0; t < batch; t++) {
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        const o = (t * M + i) * N + j;
-        let s = c0 === null ? 0 : c0[o];
-        let m = Math.abs(s);
-        for (let k = 0; k < K; k++) {
-          const a = A.buf[A.off + t * A.bs + i * A.rs + k * A.cs];
-          const p = a * B.buf[B.off + t * B.bs + k * B.rs + j * B.cs];
-          s += p;
-          m += Math.abs(p);
-        }
-        ref[o] = s;
-        scale[o] = m;
-      }
-    }
-  }
-  return { ref, scale };
-}
-
-interface Case {
-  T: FloatCtor;
-  batch: number;
-  M: number;
-  N: number;
-  K: number;
-  la: Layout;
-  lb: Layout;
-  accumulate: boolean;
-}
 
 function check(cs: Case, seed: number): void {
   const { T, batch, M, N, K, la, lb, accumulate } = cs;

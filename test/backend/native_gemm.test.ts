@@ -7,45 +7,12 @@ import { reference } from '../../src/backend/reference/index.js';
 import { native } from '../../src/backend/native/index.js';
 import * as backends from '../../src/backends/index.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
-import {
-  LAYOUTS, type FloatArray, type FloatCtor, type Layout, type Operand, operand,
-} from './gemm_operand.js';
+import { type Case, LAYOUTS, type FloatCtor, type Layout, naive, operand } from './gemm_operand.js';
 import { everyPath } from './native_parity.js';
 
 const available = backends.native.is_available();
 const skip = available ? false : `native backend unavailable: ${backends.native.unavailable_reason()}`;
 if (skip) console.log(`# skipping native gemm parity: ${skip}`);
-
-/** sum_k |A[i,k] B[k,j]| + |C0[i,j]|: the scale of each element's rounding error. */
-function scales(batch: number, M: number, N: number, K: number, A: Operand, B: Operand,
-  c0: FloatArray | null): Float64Array {
-  const scale = new Float64Array(batch * M * N);
-  for (let t = 0; t < batch; t++) {
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        const o = (t * M + i) * N + j;
-        let m = c0 === null ? 0 : Math.abs(c0[o]);
-        for (let k = 0; k < K; k++) {
-          const a = A.buf[A.off + t * A.bs + i * A.rs + k * A.cs];
-          m += Math.abs(a * B.buf[B.off + t * B.bs + k * B.rs + j * B.cs]);
-        }
-        scale[o] = m;
-      }
-    }
-  }
-  return scale;
-}
-
-interface Case {
-  T: FloatCtor;
-  batch: number;
-  M: number;
-  N: number;
-  K: number;
-  la: Layout;
-  lb: Layout;
-  accumulate: boolean;
-}
 
 function check(cs: Case, seed: number, where: string): void {
   const { T, batch, M, N, K, la, lb, accumulate } = cs;
@@ -61,7 +28,7 @@ function check(cs: Case, seed: number, where: string): void {
     accumulate);
   native!.gemm(batch, M, N, K, A.buf, A.off, A.bs, A.rs, A.cs, B.buf, B.off, B.bs, B.rs, B.cs, got, cOff,
     accumulate);
-  const scale = scales(batch, M, N, K, A, B, c0);
+  const { scale } = naive(batch, M, N, K, A, B, c0);
   // Rounding error grows with K: float32 sums in float32 here, in float64 in the reference.
   const rtol = T === Float32Array ? 1e-6 * (4 + Math.sqrt(K)) : 1e-14 * (4 + Math.sqrt(K));
   const what =
