@@ -23,6 +23,13 @@ constexpr int64_t kPadBudget = int64_t(1) << 22;
 /** Positions per block of the weight gradient's dot products (rows of 4-8 KiB). */
 constexpr int64_t kDotBlock = 1024;
 
+/**
+ * Whether the threads split a batch of N images between them, each thread taking whole images
+ * (padded into its own buffer, so they stay in its core's cache): when the split is even, or
+ * uneven by at most a quarter. Otherwise they share each image.
+ */
+bool imagesPerThread(int64_t N, int64_t threads) { return N % threads == 0 || N >= 4 * threads; }
+
 /** A stride-1 convolution: in [N, Cin, Hin, Win] -> out [N, Cout, Hout, Wout], top/left pad pT, pL. */
 struct Direct {
   int64_t N, Cin, Hin, Win, Cout, Hout, Wout, kH, kW, dH, dW, pT, pL, groups;
@@ -136,7 +143,7 @@ void directConv(const Direct& g, const T* in, const T* pw, const T* bias, T* out
       }
     }
   };
-  if (g.N % threads == 0 || g.N >= 4 * threads) {
+  if (imagesPerThread(g.N, threads)) {
     // Each thread pads its own images one at a time into its own buffer and convolves each while
     // it is in the core's L2 (padding the whole batch first left it in L3 for the second pass).
     parallelFor(threads, 1, [&](int64_t r0, int64_t r1) {
@@ -417,7 +424,7 @@ void backwardWeightDirect(const ConvGeom& cg, const T* x, const T* gOut, T* gW) 
 
   std::vector<T> sums(tiles * kTileAcc, T(0));
   const int threads = getNumThreads();
-  if (threads > 1 && (g.N % threads == 0 || g.N >= 4 * threads)) {
+  if (threads > 1 && imagesPerThread(g.N, threads)) {
     std::vector<T> partial((threads - 1) * tiles * kTileAcc, T(0));
     parallelFor(threads, 1, [&](int64_t r0, int64_t r1) {
       static thread_local Buffer<T> own;
